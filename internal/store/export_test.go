@@ -1,0 +1,4 @@
+package store
+
+// RebindDollar exposes the placeholder rewriting to the tests.
+var RebindDollar = rebindDollar

@@ -1,0 +1,177 @@
+// Package store opens the portal's database (embedded SQLite or PostgreSQL),
+// runs the embedded migrations and carries transactions in the context, so
+// that use-case packages can compose their writes into one atomic step.
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
+)
+
+// Dialect names the SQL database behind a DB.
+type Dialect int
+
+const (
+	// SQLite is the embedded default: one file in the data folder.
+	SQLite Dialect = iota + 1
+	// Postgres is the multi-node mode: several portal instances share one server.
+	Postgres
+)
+
+// String returns the dialect's name as operators know it.
+func (d Dialect) String() string {
+	switch d {
+	case SQLite:
+		return "sqlite"
+	case Postgres:
+		return "postgres"
+	}
+	return "unknown"
+}
+
+// ErrNotFound is returned by store functions when no row matches; callers
+// test it with errors.Is instead of checking for nil results.
+var ErrNotFound = errors.New("not found")
+
+// DB is the portal's database. On SQLite it keeps one writer connection
+// (SQLite allows one writer at a time; a single connection turns lock
+// contention into an orderly queue) and a pool of read-only readers. On
+// PostgreSQL both roles share one pool.
+type DB struct {
+	dialect Dialect
+	write   *sql.DB
+	read    *sql.DB
+	path    string
+}
+
+// Options say which database to open.
+type Options struct {
+	// URL selects PostgreSQL when it is a postgres:// or postgresql:// URL.
+	URL string
+	// DataDir holds the SQLite file when URL is empty.
+	DataDir string
+}
+
+// SQLiteFile is the database's file name inside the data folder.
+const SQLiteFile = "serviceportal.db"
+
+// Open connects to the database described by opts and checks that it answers.
+// It does not run migrations; call Migrate for that.
+func Open(ctx context.Context, opts Options) (*DB, error) {
+	if opts.URL != "" {
+		return openPostgres(ctx, opts.URL)
+	}
+	return openSQLite(ctx, opts.DataDir)
+}
+
+func openSQLite(ctx context.Context, dir string) (*DB, error) {
+	if dir == "" {
+		return nil, errors.New("store: no data folder given")
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("store: data folder %s cannot be created: %w", dir, err)
+	}
+	probe, err := os.CreateTemp(dir, ".write-check-*")
+	if err != nil {
+		return nil, fmt.Errorf("store: data folder %s is not writable: %w", dir, err)
+	}
+	probe.Close()
+	os.Remove(probe.Name())
+
+	return OpenFile(ctx, filepath.Join(dir, SQLiteFile))
+}
+
+// OpenFile opens the SQLite database at path, for example a backup copy.
+func OpenFile(ctx context.Context, path string) (*DB, error) {
+	// WAL lets readers run beside the writer; synchronous=FULL makes every
+	// commit survive power loss, which a receipt handed to a citizen promises.
+	common := url.Values{}
+	common.Set("_busy_timeout", "10000")
+	common.Set("_foreign_keys", "1")
+	common.Set("_time_format", "sqlite")
+	writeQ := url.Values{}
+	for k, v := range common {
+		writeQ[k] = v
+	}
+	writeQ.Set("_journal_mode", "WAL")
+	writeQ.Set("_synchronous", "FULL")
+	writeQ.Set("_txlock", "immediate")
+	write, err := sql.Open("sqlite", "file:"+path+"?"+writeQ.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxIdleTime(0)
+	write.SetConnMaxLifetime(0)
+	// The writer connects first so that the file is in WAL mode before any
+	// reader opens it.
+	if err := write.PingContext(ctx); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	readQ := common
+	readQ.Set("_query_only", "1")
+	read, err := sql.Open("sqlite", "file:"+path+"?"+readQ.Encode())
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("store: open %s for reading: %w", path, err)
+	}
+	n := max(4, 2*runtime.GOMAXPROCS(0))
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	return &DB{dialect: SQLite, write: write, read: read, path: path}, nil
+}
+
+func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
+	pool, err := sql.Open("pgx", rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("store: database URL: %w", err)
+	}
+	pool.SetMaxOpenConns(20)
+	pool.SetMaxIdleConns(10)
+	if err := pool.PingContext(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("store: PostgreSQL not reachable: %w", err)
+	}
+	return &DB{dialect: Postgres, write: pool, read: pool}, nil
+}
+
+// Close releases all connections.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// Dialect reports which database this is.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Path is the SQLite file's path; empty on PostgreSQL.
+func (db *DB) Path() string { return db.path }
+
+// Ping checks that the database answers, for readiness probes.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.read.PingContext(ctx); err != nil {
+		return err
+	}
+	var one int
+	return db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// NewID returns a random identifier with 130 bits of entropy (26 base32
+// characters), safe to show in URLs because it cannot be guessed or counted.
+func NewID() string { return strings.ToLower(rand.Text()) }

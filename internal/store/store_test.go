@@ -1,0 +1,154 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+
+	"github.com/serviceportal/serviceportal/internal/store"
+	"github.com/serviceportal/serviceportal/internal/store/storetest"
+)
+
+func TestMigrateIsIdempotent(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		n, err := db.Migrate(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 0 {
+			t.Fatalf("second Migrate applied %d migrations, want 0", n)
+		}
+		v, err := db.SchemaVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v != store.LatestVersion() || v == 0 {
+			t.Fatalf("schema version %d, want %d", v, store.LatestVersion())
+		}
+	})
+}
+
+func TestInTxCommitsAndRollsBack(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		insert := func(ctx context.Context, slug string) error {
+			_, err := db.Exec(ctx, `INSERT INTO operators (id, slug, name, short_name, created_at) VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP)`,
+				store.NewID(), slug, "Rechenzentrum "+slug, slug)
+			return err
+		}
+		boom := errors.New("boom")
+		err := db.InTx(ctx, func(ctx context.Context) error {
+			if err := insert(ctx, "kept-out"); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("InTx returned %v, want boom", err)
+		}
+		err = db.InTx(ctx, func(ctx context.Context) error {
+			if err := insert(ctx, "outer"); err != nil {
+				return err
+			}
+			// A nested InTx joins the outer transaction.
+			return db.InTx(ctx, func(ctx context.Context) error { return insert(ctx, "inner") })
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := db.Query(ctx, "SELECT slug FROM operators ORDER BY slug")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var got []string
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, s)
+		}
+		if len(got) != 2 || got[0] != "inner" || got[1] != "outer" {
+			t.Fatalf("operators = %v, want [inner outer]", got)
+		}
+	})
+}
+
+func TestSQLiteIsDurable(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t, store.SQLite)
+	ctx := context.Background()
+	for pragma, want := range map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1"} {
+		var got string
+		if err := db.QueryRow(ctx, "PRAGMA "+pragma).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("PRAGMA %s = %s, want %s", pragma, got, want)
+		}
+	}
+	// Readers are read-only: a write outside a transaction must go through Exec.
+	if _, err := db.Query(ctx, "DELETE FROM operators"); err == nil {
+		t.Error("reader connection accepted a write")
+	}
+}
+
+func TestBackupMakesConsistentCopy(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t, store.SQLite)
+	ctx := context.Background()
+	if _, err := db.Exec(ctx, `INSERT INTO operators (id, slug, name, short_name, created_at) VALUES (?, 'krzn', 'KRZN', 'KRZN', CURRENT_TIMESTAMP)`, store.NewID()); err != nil {
+		t.Fatal(err)
+	}
+	dest := filepath.Join(t.TempDir(), "copy.db")
+	if err := db.Backup(ctx, dest); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Backup(ctx, dest); err == nil {
+		t.Error("backup overwrote an existing file")
+	}
+	c, err := store.OpenFile(ctx, dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.IntegrityCheck(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := c.QueryRow(ctx, "SELECT COUNT(*) FROM operators WHERE slug = 'krzn'").Scan(&n); err != nil || n != 1 {
+		t.Fatalf("copy has %d operators (err %v), want 1", n, err)
+	}
+}
+
+func TestRebind(t *testing.T) {
+	t.Parallel()
+	tests := map[string]string{
+		"SELECT 1":                          "SELECT 1",
+		"SELECT a FROM t WHERE b = ?":       "SELECT a FROM t WHERE b = $1",
+		"UPDATE t SET a = ?, b = ? WHERE c": "UPDATE t SET a = $1, b = $2 WHERE c",
+		"SELECT '?' FROM t WHERE a = ?":     "SELECT '?' FROM t WHERE a = $1",
+	}
+	for in, want := range tests {
+		if got := store.RebindDollar(in); got != want {
+			t.Errorf("rebind(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestNewIDIsRandomAndLong(t *testing.T) {
+	t.Parallel()
+	seen := map[string]bool{}
+	for range 1000 {
+		id := store.NewID()
+		if len(id) != 26 || seen[id] {
+			t.Fatalf("bad or repeated id %q", id)
+		}
+		seen[id] = true
+	}
+}
