@@ -1,0 +1,154 @@
+// Package config turns flags and SERVICEPORTAL_* environment variables into
+// one validated Config. Flags win over the environment, which wins over the
+// defaults; every error names the setting and what to do.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Config is the portal's process configuration. Settings that administrators
+// change at run time (tenants, services) live in the database instead.
+type Config struct {
+	// Addr is the host:port the HTTP server listens on.
+	Addr string
+	// DataDir holds the SQLite database (and, later, other local state).
+	DataDir string
+	// DatabaseURL selects PostgreSQL when set (postgres://…); empty selects
+	// SQLite in DataDir.
+	DatabaseURL string
+	// BaseURL is the public address of the portal, used in links and e-mails.
+	BaseURL string
+	// Demo seeds the demo region and accounts on start-up.
+	Demo bool
+	// LogFormat is "text" or "json".
+	LogFormat string
+}
+
+// Defaults for a new user's first start.
+const (
+	DefaultAddr    = "127.0.0.1:8080"
+	DefaultDataDir = "./data"
+)
+
+// setting describes one option: its flag, its variable and its help text.
+type setting struct {
+	flag, env, help string
+	target          *string
+	def             string
+}
+
+func settings(c *Config, demo *string) []setting {
+	return []setting{
+		{"addr", "SERVICEPORTAL_ADDR", "Adresse und Port, auf denen das Portal lauscht", &c.Addr, DefaultAddr},
+		{"data", "SERVICEPORTAL_DATA", "Datenordner (SQLite-Datenbank)", &c.DataDir, DefaultDataDir},
+		{"database-url", "SERVICEPORTAL_DATABASE_URL", "PostgreSQL-URL (postgres://…); leer: SQLite im Datenordner", &c.DatabaseURL, ""},
+		{"base-url", "SERVICEPORTAL_BASE_URL", "öffentliche Adresse des Portals (Standard: http://ADDR)", &c.BaseURL, ""},
+		{"demo", "SERVICEPORTAL_DEMO", "Demo-Region und Demo-Zugänge anlegen (true/false)", demo, "true"},
+		{"log-format", "SERVICEPORTAL_LOG_FORMAT", "Protokollformat: text oder json", &c.LogFormat, "text"},
+	}
+}
+
+// FlagSet returns a flag set for a subcommand with all settings registered,
+// defaults taken from getenv, and a Parse that validates the result.
+type FlagSet struct {
+	*flag.FlagSet
+	cfg  Config
+	demo string
+}
+
+// NewFlagSet registers the settings on a new flag set named name. Usage
+// text goes to out.
+func NewFlagSet(name string, getenv func(string) string, out io.Writer) *FlagSet {
+	fs := &FlagSet{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError)}
+	fs.SetOutput(out)
+	for _, s := range settings(&fs.cfg, &fs.demo) {
+		def := s.def
+		if v, ok := lookup(getenv, s.env); ok {
+			def = v
+		}
+		fs.StringVar(s.target, s.flag, def, s.help+" ["+s.env+"]")
+	}
+	return fs
+}
+
+func lookup(getenv func(string) string, key string) (string, bool) {
+	v := strings.TrimSpace(getenv(key))
+	return v, v != ""
+}
+
+// Parse parses args and returns the validated configuration.
+func (fs *FlagSet) Parse(args []string) (Config, error) {
+	if err := fs.FlagSet.Parse(args); err != nil {
+		return Config{}, err
+	}
+	c := fs.cfg
+	demo, err := strconv.ParseBool(fs.demo)
+	if err != nil {
+		return c, fmt.Errorf("SERVICEPORTAL_DEMO/--demo: %q ist kein Wahrheitswert; erlaubt sind true oder false", fs.demo)
+	}
+	c.Demo = demo
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	return c, c.Validate()
+}
+
+// Validate checks every setting and reports all problems at once.
+func (c Config) Validate() error {
+	var errs []error
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("SERVICEPORTAL_ADDR/--addr: %q ist keine Adresse der Form host:port (z. B. 127.0.0.1:8080)", c.Addr))
+	} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		errs = append(errs, fmt.Errorf("SERVICEPORTAL_ADDR/--addr: Port %q ist ungültig (0–65535)", port))
+	}
+	if c.DatabaseURL == "" && strings.TrimSpace(c.DataDir) == "" {
+		errs = append(errs, errors.New("SERVICEPORTAL_DATA/--data: ein Datenordner ist nötig, wenn keine Datenbank-URL gesetzt ist"))
+	}
+	if c.DatabaseURL != "" {
+		if err := checkDatabaseURL(c.DatabaseURL); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		errs = append(errs, fmt.Errorf("SERVICEPORTAL_BASE_URL/--base-url: %q ist keine http(s)-Adresse wie https://serviceportal.emscher-lippe.de", c.BaseURL))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("SERVICEPORTAL_LOG_FORMAT/--log-format: %q ist unbekannt; erlaubt sind text oder json", c.LogFormat))
+	}
+	return errors.Join(errs...)
+}
+
+func checkDatabaseURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return errors.New("SERVICEPORTAL_DATABASE_URL/--database-url: die URL ist fehlerhaft; erwartet wird postgres://benutzer@host:5432/datenbank")
+	}
+	if u.Scheme != "postgres" && u.Scheme != "postgresql" {
+		return fmt.Errorf("SERVICEPORTAL_DATABASE_URL/--database-url: Schema %q wird nicht unterstützt; erwartet wird postgres://… (für SQLite die Variable leer lassen)", u.Scheme)
+	}
+	if u.Host == "" && u.Query().Get("host") == "" {
+		return errors.New("SERVICEPORTAL_DATABASE_URL/--database-url: kein Server angegeben; z. B. postgres://postgres@127.0.0.1:5432/serviceportal oder postgres:///serviceportal?host=/var/run/postgresql")
+	}
+	return nil
+}
+
+// UsesPostgres reports whether the configuration selects PostgreSQL.
+func (c Config) UsesPostgres() bool { return c.DatabaseURL != "" }
+
+// RedactedDatabaseURL is the database URL without its password, for logs.
+func (c Config) RedactedDatabaseURL() string {
+	u, err := url.Parse(c.DatabaseURL)
+	if err != nil {
+		return ""
+	}
+	return u.Redacted()
+}

@@ -1,0 +1,72 @@
+package config
+
+import (
+	"io"
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestDefaults(t *testing.T) {
+	t.Parallel()
+	c, err := NewFlagSet("serve", env(nil), io.Discard).Parse(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8080" || c.DataDir != "./data" || c.DatabaseURL != "" || !c.Demo || c.BaseURL != "http://127.0.0.1:8080" || c.UsesPostgres() {
+		t.Fatalf("defaults: %+v", c)
+	}
+}
+
+func TestEnvironmentAndFlags(t *testing.T) {
+	t.Parallel()
+	e := env(map[string]string{
+		"SERVICEPORTAL_ADDR":         "0.0.0.0:9000",
+		"SERVICEPORTAL_DATABASE_URL": "postgres://sp:geheim@db:5432/sp",
+		"SERVICEPORTAL_BASE_URL":     "https://serviceportal.emscher-lippe.de/",
+		"SERVICEPORTAL_DEMO":         "false",
+	})
+	c, err := NewFlagSet("serve", e, io.Discard).Parse([]string{"--addr", "127.0.0.1:9001"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:9001" {
+		t.Errorf("flag did not win over environment: %s", c.Addr)
+	}
+	if !c.UsesPostgres() || c.Demo || c.BaseURL != "https://serviceportal.emscher-lippe.de" {
+		t.Errorf("environment not applied: %+v", c)
+	}
+	if got := c.RedactedDatabaseURL(); strings.Contains(got, "geheim") {
+		t.Errorf("password in redacted URL: %s", got)
+	}
+}
+
+func TestInvalidConfiguration(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		env  map[string]string
+		want string
+	}{
+		"malformed address":  {map[string]string{"SERVICEPORTAL_ADDR": "8080"}, "host:port"},
+		"port out of range":  {map[string]string{"SERVICEPORTAL_ADDR": "127.0.0.1:99999"}, "Port"},
+		"mysql URL":          {map[string]string{"SERVICEPORTAL_DATABASE_URL": "mysql://root@localhost/sp"}, "nicht unterstützt"},
+		"malformed URL":      {map[string]string{"SERVICEPORTAL_DATABASE_URL": "postgres://%zz"}, "fehlerhaft"},
+		"URL without server": {map[string]string{"SERVICEPORTAL_DATABASE_URL": "postgres:///sp"}, "kein Server"},
+		"base URL ftp":       {map[string]string{"SERVICEPORTAL_BASE_URL": "ftp://example.org"}, "BASE_URL"},
+		"demo not bool":      {map[string]string{"SERVICEPORTAL_DEMO": "vielleicht"}, "Wahrheitswert"},
+		"log format":         {map[string]string{"SERVICEPORTAL_LOG_FORMAT": "xml"}, "LOG_FORMAT"},
+	}
+	for name, tt := range tests {
+		_, err := NewFlagSet("serve", env(tt.env), io.Discard).Parse(nil)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: err = %v, want it to mention %q", name, err, tt.want)
+		}
+	}
+	// The Unix-socket form is valid.
+	if _, err := NewFlagSet("serve", env(map[string]string{"SERVICEPORTAL_DATABASE_URL": "postgres:///sp?host=/var/run/postgresql"}), io.Discard).Parse(nil); err != nil {
+		t.Errorf("socket URL rejected: %v", err)
+	}
+}

@@ -1,0 +1,70 @@
+// Package api serves the JSON API (/api/v1) for back-end systems and
+// integrators. Errors are RFC 9457 problem details.
+package api
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+
+	"github.com/serviceportal/serviceportal/internal/tenant"
+	"github.com/serviceportal/serviceportal/internal/web/request"
+)
+
+// Handler serves /api/v1.
+type Handler struct {
+	dir     *tenant.Directory
+	baseURL string
+	log     *slog.Logger
+}
+
+// New returns the API handler; baseURL makes portal links absolute.
+func New(dir *tenant.Directory, baseURL string, log *slog.Logger) *Handler {
+	return &Handler{dir: dir, baseURL: baseURL, log: log}
+}
+
+// Routes registers the API's routes below /api/v1/ on a new mux.
+func (h *Handler) Routes() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/v1/tenants", h.tenantsList)
+	mux.HandleFunc("GET /api/v1/tenants/{slug}", h.tenantShow)
+	mux.HandleFunc("GET /api/v1/places", h.placesSearch)
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeProblem(w, r, http.StatusNotFound, "Unbekannte API-Adresse", "Diese Adresse gibt es in der API nicht. Die Endpunkte sind unter /api/v1/ beschrieben.")
+	})
+	return mux
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+// problem is an RFC 9457 problem details object.
+type problem struct {
+	Type      string `json:"type"`
+	Title     string `json:"title"`
+	Status    int    `json:"status"`
+	Detail    string `json:"detail,omitempty"`
+	Instance  string `json:"instance,omitempty"`
+	RequestID string `json:"request_id,omitempty"`
+}
+
+func writeProblem(w http.ResponseWriter, r *http.Request, status int, title, detail string) {
+	w.Header().Set("Content-Type", "application/problem+json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(problem{
+		Type: "about:blank", Title: title, Status: status, Detail: detail,
+		Instance: r.URL.Path, RequestID: request.From(r).ID,
+	})
+}
+
+func (h *Handler) internalError(w http.ResponseWriter, r *http.Request, err error) {
+	h.log.ErrorContext(r.Context(), "api failed", "path", r.URL.Path, "err", err)
+	writeProblem(w, r, http.StatusInternalServerError, "Interner Fehler", "Die Anfrage konnte nicht bearbeitet werden. Bitte später erneut versuchen.")
+}

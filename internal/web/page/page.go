@@ -1,0 +1,141 @@
+// Package page renders the portal's server-side HTML pages from embedded
+// templates: one layout, one file per view, checked when the program starts
+// so that a broken template never reaches a citizen.
+package page
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/serviceportal/serviceportal/internal/tenant"
+	"github.com/serviceportal/serviceportal/internal/web/request"
+	"github.com/serviceportal/serviceportal/internal/web/static"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+// views lists every page; each is parsed with the layout.
+var views = []string{
+	"region_home", "tenant_home", "places", "impressum", "datenschutz", "barrierefreiheit", "leichte_sprache", "error",
+}
+
+// Renderer renders views. It is safe for concurrent use.
+type Renderer struct {
+	views map[string]*template.Template
+	log   *slog.Logger
+}
+
+// Data is what every view gets. View-specific values go in View.
+type Data struct {
+	Title  string
+	Tenant tenant.Tenant
+	// Region is the regional portal, for the way back from a city.
+	Region tenant.Tenant
+	// Base prefixes links inside the tenant's portal ("" or "/dorsten").
+	Base string
+	// RegionURL is the regional portal's root ("/" or an absolute URL);
+	// RegionURL+slug+"/" reaches any tenant's portal.
+	RegionURL string
+	RequestID string
+	Year      int
+	View      any
+}
+
+// New parses all templates and fails if any is broken.
+func New(log *slog.Logger) (*Renderer, error) {
+	funcs := template.FuncMap{
+		"static": static.URL,
+		"join":   strings.Join,
+		"thousands": func(n int) string {
+			s := fmt.Sprint(n)
+			var b strings.Builder
+			for i, c := range s {
+				if i > 0 && (len(s)-i)%3 == 0 {
+					b.WriteByte('.')
+				}
+				b.WriteRune(c)
+			}
+			return b.String()
+		},
+		"telHref": func(s string) string {
+			return "tel:" + strings.NewReplacer(" ", "", "-", "", "/", "").Replace(s)
+		},
+	}
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("page: layout: %w", err)
+	}
+	r := &Renderer{views: map[string]*template.Template{}, log: log}
+	for _, v := range views {
+		t, err := template.Must(layout.Clone()).ParseFS(templateFiles, "templates/"+v+".html")
+		if err != nil {
+			return nil, fmt.Errorf("page: view %s: %w", v, err)
+		}
+		r.views[v] = t
+	}
+	return r, nil
+}
+
+// Render writes view with status. The page is rendered into a buffer first,
+// so a template error becomes a clean error page instead of half a page.
+func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, view string, d Data) {
+	t, ok := r.views[view]
+	if !ok {
+		panic("page: unknown view " + view)
+	}
+	info := request.From(req)
+	d.Tenant = info.Tenant
+	d.Region = info.Region
+	d.Base = info.Base
+	d.RegionURL = info.RegionURL
+	d.RequestID = info.ID
+	d.Year = time.Now().Year()
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", d); err != nil {
+		r.log.ErrorContext(req.Context(), "render", "view", view, "err", err, "request_id", info.ID)
+		if view != "error" {
+			r.Error(w, req, http.StatusInternalServerError)
+			return
+		}
+		http.Error(w, "Interner Fehler", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// ErrorView explains an error page in German.
+type ErrorView struct {
+	Status  int
+	Heading string
+	Text    string
+}
+
+var errorTexts = map[int]ErrorView{
+	http.StatusNotFound: {Heading: "Seite nicht gefunden",
+		Text: "Die Adresse ist nicht (mehr) vorhanden. Prüfen Sie die Schreibweise oder beginnen Sie auf der Startseite."},
+	http.StatusMethodNotAllowed: {Heading: "Aktion nicht möglich",
+		Text: "Diese Seite kann so nicht aufgerufen werden. Beginnen Sie bitte auf der Startseite."},
+	http.StatusInternalServerError: {Heading: "Ein Fehler ist aufgetreten",
+		Text: "Das Serviceportal konnte Ihre Anfrage gerade nicht bearbeiten. Ihre bisherigen Angaben bleiben erhalten. Bitte versuchen Sie es in einigen Minuten erneut."},
+	http.StatusServiceUnavailable: {Heading: "Vorübergehend nicht erreichbar",
+		Text: "Das Serviceportal ist gerade ausgelastet oder wird gewartet. Bitte versuchen Sie es in einigen Minuten erneut."},
+}
+
+// Error renders the German error page for status.
+func (r *Renderer) Error(w http.ResponseWriter, req *http.Request, status int) {
+	v, ok := errorTexts[status]
+	if !ok {
+		v = errorTexts[http.StatusInternalServerError]
+	}
+	v.Status = status
+	r.Render(w, req, status, "error", Data{Title: v.Heading, View: v})
+}

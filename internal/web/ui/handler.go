@@ -1,0 +1,48 @@
+// Package ui holds the server-rendered pages, one file per action. Handlers
+// find the tenant in the request (resolved by the web package) and render
+// German pages through the page package.
+package ui
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/serviceportal/serviceportal/internal/tenant"
+	"github.com/serviceportal/serviceportal/internal/web/page"
+)
+
+// Handler serves the pages of one tenant's portal; paths are relative to
+// the tenant's base.
+type Handler struct {
+	dir   *tenant.Directory
+	pages *page.Renderer
+	log   *slog.Logger
+}
+
+// New returns the UI handler.
+func New(dir *tenant.Directory, pages *page.Renderer, log *slog.Logger) *Handler {
+	return &Handler{dir: dir, pages: pages, log: log}
+}
+
+// Routes registers the tenant-relative page routes on a new mux.
+func (h *Handler) Routes() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", h.homeShow)
+	mux.HandleFunc("GET /orte", h.placesSearch)
+	mux.HandleFunc("GET /impressum", h.legalShow("impressum", "Impressum"))
+	mux.HandleFunc("GET /datenschutz", h.legalShow("datenschutz", "Datenschutz"))
+	mux.HandleFunc("GET /barrierefreiheit", h.legalShow("barrierefreiheit", "Erklärung zur Barrierefreiheit"))
+	mux.HandleFunc("GET /leichte-sprache", h.legalShow("leichte_sprache", "Leichte Sprache"))
+	mux.HandleFunc("GET /brand.css", h.brandCSS)
+	mux.HandleFunc("/", h.notFound)
+	return mux
+}
+
+func (h *Handler) notFound(w http.ResponseWriter, r *http.Request) {
+	h.pages.Error(w, r, http.StatusNotFound)
+}
+
+func (h *Handler) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	h.log.ErrorContext(r.Context(), "page failed", "path", r.URL.Path, "err", err)
+	h.pages.Error(w, r, http.StatusInternalServerError)
+}
