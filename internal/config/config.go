@@ -26,6 +26,9 @@ type Config struct {
 	DatabaseURL string
 	// BaseURL is the public address of the portal, used in links and e-mails.
 	BaseURL string
+	// BaseURLDefaulted is true when BaseURL was derived from Addr, so the
+	// server may correct it once it knows the port it really got.
+	BaseURLDefaulted bool
 	// Demo seeds the demo region and accounts on start-up.
 	Demo bool
 	// LogFormat is "text" or "json".
@@ -97,6 +100,7 @@ func (fs *FlagSet) Parse(args []string) (Config, error) {
 	c.Demo = demo
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
+		c.BaseURLDefaulted = true
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	return c, c.Validate()

@@ -1,0 +1,136 @@
+// Package app wires the portal together: it opens and migrates the
+// database, seeds the demo region, builds the HTTP server and runs it until
+// a signal asks it to stop, finishing requests already in flight.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"syscall"
+	"time"
+
+	"github.com/serviceportal/serviceportal/internal/config"
+	"github.com/serviceportal/serviceportal/internal/seed"
+	"github.com/serviceportal/serviceportal/internal/store"
+	"github.com/serviceportal/serviceportal/internal/tenant"
+	"github.com/serviceportal/serviceportal/internal/web"
+)
+
+// ShutdownGrace bounds how long in-flight requests may take to finish.
+const ShutdownGrace = 30 * time.Second
+
+// NewLogger returns the process logger in the configured format.
+func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// OpenDatabase opens the configured database and applies pending
+// migrations. Errors are worded for the operator who has to fix them.
+func OpenDatabase(ctx context.Context, cfg config.Config) (*store.DB, int, error) {
+	openCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	db, err := store.Open(openCtx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir})
+	if err != nil {
+		if cfg.UsesPostgres() {
+			return nil, 0, fmt.Errorf("PostgreSQL unter %s ist nicht erreichbar: %w", cfg.RedactedDatabaseURL(), err)
+		}
+		return nil, 0, fmt.Errorf("SQLite-Datenbank im Datenordner %s lässt sich nicht öffnen: %w", cfg.DataDir, err)
+	}
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		db.Close()
+		return nil, 0, fmt.Errorf("Datenbankschema lässt sich nicht aktualisieren: %w", err)
+	}
+	return db, applied, nil
+}
+
+// Listen opens the configured address, explaining the usual failure.
+func Listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return nil, fmt.Errorf("die Adresse %s ist schon belegt; beenden Sie das andere Programm oder wählen Sie mit SERVICEPORTAL_ADDR einen anderen Port", addr)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("auf %s lässt sich nicht lauschen: %w", addr, err)
+	}
+	return ln, nil
+}
+
+// Serve runs the portal on ln until ctx ends, then shuts down gracefully.
+// Start-up facts for the person at the terminal go to out.
+func Serve(ctx context.Context, cfg config.Config, db *store.DB, ln net.Listener, version string, log *slog.Logger, out io.Writer) error {
+	if cfg.Demo {
+		res, err := seed.Run(ctx, tenant.NewDirectory(db))
+		if err != nil {
+			return fmt.Errorf("Demo-Daten lassen sich nicht anlegen: %w", err)
+		}
+		if res.Tenants.TenantsCreated > 0 {
+			log.Info("demo region seeded", "tenants", res.Tenants.TenantsCreated, "operators", res.Tenants.OperatorsCreated)
+		}
+	}
+	handler, err := web.New(web.Options{DB: db, BaseURL: cfg.BaseURL, Logger: log, Version: version})
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute, // uploads on slow mobile connections
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	printBanner(out, cfg, db, ln.Addr().String())
+	return serveUntilDone(ctx, srv, ln, handler.SetDraining, ShutdownGrace, log)
+}
+
+// serveUntilDone serves on ln until ctx ends, then stops accepting,
+// marks the instance as draining and waits up to grace for requests in
+// flight to finish.
+func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, drain func(), grace time.Duration, log *slog.Logger) error {
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "grace", grace)
+	drain()
+	shutCtx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := srv.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("Herunterfahren: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func printBanner(out io.Writer, cfg config.Config, db *store.DB, addr string) {
+	base := cfg.BaseURL
+	fmt.Fprintf(out, "\nServiceportal läuft: %s/\n", base)
+	fmt.Fprintf(out, "  Lauscht auf:        %s\n", addr)
+	if db.Dialect() == store.SQLite {
+		fmt.Fprintf(out, "  Datenbank:          SQLite, %s\n", db.Path())
+	} else {
+		fmt.Fprintf(out, "  Datenbank:          PostgreSQL, %s\n", cfg.RedactedDatabaseURL())
+	}
+	fmt.Fprintf(out, "  Beispiel Stadt:     %s/dorsten/\n", base)
+	fmt.Fprintf(out, "  API:                %s/api/v1/tenants\n", base)
+	if cfg.Demo {
+		fmt.Fprintln(out, "  Demo-Modus:         an (nicht für den Produktivbetrieb; SERVICEPORTAL_DEMO=false schaltet ihn ab)")
+		fmt.Fprintln(out, "  Demo-Zugänge:       noch keine – Konten und Anmeldung sind noch nicht eingerichtet")
+	}
+	fmt.Fprintln(out, "Beenden mit Strg+C.")
+	fmt.Fprintln(out)
+}

@@ -1,0 +1,133 @@
+// Package cli is the serviceportal command: it parses the subcommand and
+// its flags, runs it, and turns every failure into one German sentence and
+// a non-zero exit code instead of a stack trace.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+
+	"github.com/serviceportal/serviceportal/internal/config"
+)
+
+// Version is set at build time with -ldflags "-X …/internal/cli.Version=v1.2.3".
+var Version = ""
+
+// Exit codes.
+const (
+	ExitOK     = 0
+	ExitError  = 1 // the command failed
+	ExitConfig = 2 // the configuration or command line is wrong
+)
+
+// Env gives the command its environment; os.Getenv in production.
+type Env struct {
+	Getenv func(string) string
+	Stdout io.Writer
+	Stderr io.Writer
+}
+
+type command struct {
+	name, summary, usage string
+	run                  func(ctx context.Context, cfg config.Config, args []string, env Env) error
+	// needsArgs is the number of positional arguments the command takes.
+	needsArgs int
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "startet das Portal (Standard ohne Unterbefehl)", "serviceportal serve [Optionen]", runServe, 0},
+		{"migrate", "bringt das Datenbankschema auf den neuesten Stand", "serviceportal migrate [Optionen]", runMigrate, 0},
+		{"seed", "legt die Region Emscher-Lippe an, soweit sie fehlt (ändert Vorhandenes nicht)", "serviceportal seed [Optionen]", runSeed, 0},
+		{"backup", "schreibt eine konsistente Kopie der SQLite-Datenbank, während das Portal läuft", "serviceportal backup [Optionen] ZIELDATEI", runBackup, 1},
+		{"version", "zeigt die Version", "serviceportal version", nil, 0},
+	}
+}
+
+// errUsage marks errors in the command line itself.
+var errUsage = errors.New("usage")
+
+// Run executes the command line args (without the program name) and
+// returns the exit code.
+func Run(ctx context.Context, args []string, env Env) int {
+	if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+		printHelp(env.Stdout)
+		return ExitOK
+	}
+	name := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	}
+	var cmd *command
+	for _, c := range commands() {
+		if c.name == name {
+			cmd = &c
+			break
+		}
+	}
+	if cmd == nil {
+		fmt.Fprintf(env.Stderr, "Fehler: unbekannter Unterbefehl %q.\n\n", name)
+		printHelp(env.Stderr)
+		return ExitConfig
+	}
+	if cmd.name == "version" {
+		fmt.Fprintln(env.Stdout, "serviceportal", version())
+		return ExitOK
+	}
+	fs := config.NewFlagSet(cmd.name, env.Getenv, env.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "%s\n\n%s – %s\n\nOptionen (Umgebungsvariable in Klammern):\n", cmd.usage, cmd.name, cmd.summary)
+		fs.PrintDefaults()
+	}
+	cfg, err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(env.Stdout)
+		fs.Usage()
+		return ExitOK
+	}
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "Fehler in der Konfiguration:\n%s\n", indent(err.Error()))
+		return ExitConfig
+	}
+	if fs.NArg() != cmd.needsArgs {
+		fmt.Fprintf(env.Stderr, "Fehler: %s erwartet %d Argument(e), erhalten %d.\nAufruf: %s\n", cmd.name, cmd.needsArgs, fs.NArg(), cmd.usage)
+		return ExitConfig
+	}
+	if err := cmd.run(ctx, cfg, fs.Args(), env); err != nil {
+		fmt.Fprintf(env.Stderr, "Fehler: %s\n", err)
+		return ExitError
+	}
+	return ExitOK
+}
+
+func indent(s string) string {
+	return "  " + strings.ReplaceAll(s, "\n", "\n  ")
+}
+
+func printHelp(w io.Writer) {
+	fmt.Fprintln(w, "Serviceportal – Verwaltungsleistungen online für Region, Kreis und Stadt.")
+	fmt.Fprintln(w, "\nAufruf: serviceportal [Unterbefehl] [Optionen]\n\nUnterbefehle:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nHilfe zu einem Unterbefehl: serviceportal UNTERBEFEHL --help")
+}
+
+func version() string {
+	if Version != "" {
+		return Version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				return "dev-" + s.Value[:12]
+			}
+		}
+	}
+	return "dev"
+}

@@ -1,0 +1,98 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/serviceportal/serviceportal/internal/store/storetest"
+)
+
+// run executes the command line with the given environment.
+func run(t *testing.T, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := Run(context.Background(), args, Env{Getenv: func(k string) string { return env[k] }, Stdout: &out, Stderr: &errOut})
+	return code, out.String(), errOut.String()
+}
+
+func TestCommandLine(t *testing.T) {
+	t.Parallel()
+	dataDir := t.TempDir()
+	notADir := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(notADir, []byte("x"), 0o600)
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+
+	tests := []struct {
+		name     string
+		env      map[string]string
+		args     []string
+		wantCode int
+		wantOut  string
+		wantErr  string
+	}{
+		{"help", nil, []string{"--help"}, ExitOK, "Unterbefehle:", ""},
+		{"help word", nil, []string{"help"}, ExitOK, "backup", ""},
+		{"subcommand help", nil, []string{"backup", "--help"}, ExitOK, "ZIELDATEI", ""},
+		{"version", nil, []string{"version"}, ExitOK, "serviceportal ", ""},
+		{"unknown subcommand", nil, []string{"frobnicate"}, ExitConfig, "", "unbekannter Unterbefehl"},
+		{"unknown flag", nil, []string{"migrate", "--nope"}, ExitConfig, "", "nope"},
+		{"malformed database URL", map[string]string{"SERVICEPORTAL_DATABASE_URL": "mysql://x"}, []string{"migrate"}, ExitConfig, "", "nicht unterstützt"},
+		{"malformed address", map[string]string{"SERVICEPORTAL_ADDR": "localhost"}, nil, ExitConfig, "", "host:port"},
+		{"unreachable database", map[string]string{"SERVICEPORTAL_DATABASE_URL": "postgres://postgres@127.0.0.1:1/sp?connect_timeout=2"}, []string{"migrate"}, ExitError, "", "nicht erreichbar"},
+		{"unwritable data folder", map[string]string{"SERVICEPORTAL_DATA": notADir}, []string{"migrate"}, ExitError, "", "lässt sich nicht öffnen"},
+		{"port in use", map[string]string{"SERVICEPORTAL_DATA": t.TempDir(), "SERVICEPORTAL_ADDR": busy.Addr().String()}, []string{"serve"}, ExitError, "", "schon belegt"},
+		{"backup needs a target", map[string]string{"SERVICEPORTAL_DATA": dataDir}, []string{"backup"}, ExitConfig, "", "erwartet 1 Argument"},
+		{"backup of PostgreSQL", map[string]string{"SERVICEPORTAL_DATABASE_URL": "postgres://postgres@127.0.0.1/sp"}, []string{"backup", "x.db"}, ExitError, "", "pg_dump"},
+		{"migrate", map[string]string{"SERVICEPORTAL_DATA": dataDir}, []string{"migrate"}, ExitOK, "Schemastand", ""},
+	}
+	for _, tt := range tests {
+		code, out, errOut := run(t, tt.env, tt.args...)
+		if code != tt.wantCode || !strings.Contains(out, tt.wantOut) || !strings.Contains(errOut, tt.wantErr) {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want exit %d, stdout with %q, stderr with %q",
+				tt.name, code, out, errOut, tt.wantCode, tt.wantOut, tt.wantErr)
+		}
+		if strings.Contains(errOut, "goroutine ") || strings.Contains(errOut, "panic") {
+			t.Errorf("%s: stack trace on stderr:\n%s", tt.name, errOut)
+		}
+	}
+}
+
+func TestSeedAndBackup(t *testing.T) {
+	t.Parallel()
+	for _, d := range storetest.Dialects() {
+		t.Run(d.String(), func(t *testing.T) {
+			t.Parallel()
+			env := map[string]string{"SERVICEPORTAL_DATA": t.TempDir()}
+			if d.String() == "postgres" {
+				env["SERVICEPORTAL_DATABASE_URL"] = storetest.Schema(t)
+			}
+			code, out, errOut := run(t, env, "seed")
+			if code != ExitOK || !strings.Contains(out, "14 Gebietskörperschaft(en)") {
+				t.Fatalf("first seed: %d %q %q", code, out, errOut)
+			}
+			code, out, _ = run(t, env, "seed")
+			if code != ExitOK || !strings.Contains(out, "0 Gebietskörperschaft(en)") || !strings.Contains(out, "14 waren schon vorhanden") {
+				t.Fatalf("second seed changed something: %q", out)
+			}
+			if d.String() != "sqlite" {
+				return
+			}
+			target := filepath.Join(t.TempDir(), "sicherung.db")
+			if code, out, errOut := run(t, env, "backup", target); code != ExitOK || !strings.Contains(out, "geprüft") {
+				t.Fatalf("backup: %d %q %q", code, out, errOut)
+			}
+			if code, _, errOut := run(t, env, "backup", target); code != ExitError || !strings.Contains(errOut, "gibt es schon") {
+				t.Fatalf("backup overwrote: %d %q", code, errOut)
+			}
+		})
+	}
+}

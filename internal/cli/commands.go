@@ -1,0 +1,87 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/serviceportal/serviceportal/internal/app"
+	"github.com/serviceportal/serviceportal/internal/config"
+	"github.com/serviceportal/serviceportal/internal/seed"
+	"github.com/serviceportal/serviceportal/internal/store"
+	"github.com/serviceportal/serviceportal/internal/tenant"
+)
+
+func runServe(ctx context.Context, cfg config.Config, _ []string, env Env) error {
+	log := app.NewLogger(cfg, env.Stderr)
+	db, applied, err := app.OpenDatabase(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if applied > 0 {
+		log.Info("database migrated", "applied", applied, "version", store.LatestVersion())
+	}
+	ln, err := app.Listen(cfg.Addr)
+	if err != nil {
+		return err
+	}
+	if cfg.BaseURLDefaulted {
+		// With port 0 the system picks the port; links must carry the real one.
+		cfg.BaseURL = "http://" + ln.Addr().String()
+	}
+	return app.Serve(ctx, cfg, db, ln, version(), log, env.Stdout)
+}
+
+func runMigrate(ctx context.Context, cfg config.Config, _ []string, env Env) error {
+	db, applied, err := app.OpenDatabase(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	fmt.Fprintf(env.Stdout, "Datenbank (%s) auf Schemastand %d; %d Migration(en) angewandt.\n", db.Dialect(), store.LatestVersion(), applied)
+	return nil
+}
+
+func runSeed(ctx context.Context, cfg config.Config, _ []string, env Env) error {
+	db, _, err := app.OpenDatabase(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	res, err := seed.Run(ctx, tenant.NewDirectory(db))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "Region Emscher-Lippe: %d Gebietskörperschaft(en) und %d Rechenzentr(en) neu angelegt, %d waren schon vorhanden und bleiben unverändert.\n",
+		res.Tenants.TenantsCreated, res.Tenants.OperatorsCreated, res.Tenants.TenantsExisting)
+	return nil
+}
+
+func runBackup(ctx context.Context, cfg config.Config, args []string, env Env) error {
+	if cfg.UsesPostgres() {
+		return errors.New("PostgreSQL sichern Sie mit pg_dump, z. B. pg_dump --format=custom --file=serviceportal.dump \"$SERVICEPORTAL_DATABASE_URL\" (siehe README)")
+	}
+	db, _, err := app.OpenDatabase(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := os.Stat(args[0]); err == nil {
+		return fmt.Errorf("die Zieldatei %s gibt es schon; eine Sicherung überschreibt nichts", args[0])
+	}
+	if err := db.Backup(ctx, args[0]); err != nil {
+		return err
+	}
+	copyDB, err := store.OpenFile(ctx, args[0])
+	if err != nil {
+		return fmt.Errorf("die Sicherung %s lässt sich nicht öffnen: %w", args[0], err)
+	}
+	defer copyDB.Close()
+	if err := copyDB.IntegrityCheck(ctx); err != nil {
+		return fmt.Errorf("die Sicherung %s ist fehlerhaft: %w", args[0], err)
+	}
+	fmt.Fprintf(env.Stdout, "Sicherung geschrieben und geprüft: %s\n", args[0])
+	return nil
+}
