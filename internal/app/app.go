@@ -17,7 +17,6 @@ import (
 	"github.com/serviceportal/serviceportal/internal/config"
 	"github.com/serviceportal/serviceportal/internal/seed"
 	"github.com/serviceportal/serviceportal/internal/store"
-	"github.com/serviceportal/serviceportal/internal/tenant"
 	"github.com/serviceportal/serviceportal/internal/web"
 )
 
@@ -68,7 +67,7 @@ func Listen(addr string) (net.Listener, error) {
 // Start-up facts for the person at the terminal go to out.
 func Serve(ctx context.Context, cfg config.Config, db *store.DB, ln net.Listener, version string, log *slog.Logger, out io.Writer) error {
 	if cfg.Demo {
-		res, err := seed.Run(ctx, tenant.NewDirectory(db))
+		res, err := seed.All(ctx, db)
 		if err != nil {
 			return fmt.Errorf("Demo-Daten lassen sich nicht anlegen: %w", err)
 		}

@@ -44,6 +44,7 @@ func commands() []command {
 		{"serve", "startet das Portal (Standard ohne Unterbefehl)", "serviceportal serve [Optionen]", runServe, 0},
 		{"migrate", "bringt das Datenbankschema auf den neuesten Stand", "serviceportal migrate [Optionen]", runMigrate, 0},
 		{"seed", "legt die Region Emscher-Lippe an, soweit sie fehlt (ändert Vorhandenes nicht)", "serviceportal seed [Optionen]", runSeed, 0},
+		{"import", "importiert Kataloge: import leika ORDNER lädt die LeiKa-/OZG-CSV-Dateien (wiederholbar)", "serviceportal import leika ORDNER", runImport, 2},
 		{"backup", "schreibt eine konsistente Kopie der SQLite-Datenbank, während das Portal läuft", "serviceportal backup [Optionen] ZIELDATEI", runBackup, 1},
 		{"version", "zeigt die Version", "serviceportal version", nil, 0},
 	}

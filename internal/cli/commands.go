@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/serviceportal/serviceportal/internal/app"
+	"github.com/serviceportal/serviceportal/internal/catalog"
 	"github.com/serviceportal/serviceportal/internal/config"
 	"github.com/serviceportal/serviceportal/internal/seed"
 	"github.com/serviceportal/serviceportal/internal/store"
@@ -50,12 +51,37 @@ func runSeed(ctx context.Context, cfg config.Config, _ []string, env Env) error 
 		return err
 	}
 	defer db.Close()
-	res, err := seed.Run(ctx, tenant.NewDirectory(db))
+	res, err := seed.All(ctx, db)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "Region Emscher-Lippe: %d Gebietskörperschaft(en) und %d Rechenzentr(en) neu angelegt, %d waren schon vorhanden und bleiben unverändert.\n",
 		res.Tenants.TenantsCreated, res.Tenants.OperatorsCreated, res.Tenants.TenantsExisting)
+	fmt.Fprintf(env.Stdout, "LeiKa-Katalog: %d Leistungen, %d OZG-Leistungen, %d Lebenslagen, %d Themenfelder.\n",
+		res.LeiKa.Leistungen, res.LeiKa.OZGLeistungen, res.LeiKa.Lebenslagen, res.LeiKa.Themenfelder)
+	fmt.Fprintf(env.Stdout, "Leistungskatalog: %d Leistung(en) neu angelegt, %d waren schon vorhanden; %d Zuständigkeit(en) neu.\n",
+		res.Services.Created, res.Services.Existing, res.Services.Responsibilities)
+	return nil
+}
+
+func runImport(ctx context.Context, cfg config.Config, args []string, env Env) error {
+	if args[0] != "leika" {
+		return fmt.Errorf("unbekannte Importart %q; möglich ist: leika", args[0])
+	}
+	if st, err := os.Stat(args[1]); err != nil || !st.IsDir() {
+		return fmt.Errorf("%s ist kein Ordner mit den LeiKa-CSV-Dateien", args[1])
+	}
+	db, _, err := app.OpenDatabase(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	res, err := catalog.New(db, tenant.NewDirectory(db)).ImportLeiKa(ctx, os.DirFS(args[1]))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "LeiKa importiert: %d Leistungen, %d OZG-Leistungen, %d Lebenslagen, %d Themenfelder.\n",
+		res.Leistungen, res.OZGLeistungen, res.Lebenslagen, res.Themenfelder)
 	return nil
 }
 

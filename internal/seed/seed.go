@@ -1,6 +1,7 @@
 // Package seed loads the demo region into an empty portal: the
 // Emscher-Lippe authorities and data centres from a readable file kept in
-// data/, and later the demo catalogue and accounts.
+// data/, the LeiKa catalogue and the demo services with their
+// Zuständigkeiten.
 package seed
 
 import (
@@ -9,6 +10,8 @@ import (
 	_ "embed"
 	"fmt"
 
+	"github.com/serviceportal/serviceportal/internal/catalog"
+	"github.com/serviceportal/serviceportal/internal/store"
 	"github.com/serviceportal/serviceportal/internal/tenant"
 )
 
@@ -22,19 +25,44 @@ func Region() (tenant.RegionFile, error) {
 
 // Result says what a seed run created.
 type Result struct {
-	Tenants tenant.ImportResult
+	Tenants  tenant.ImportResult
+	LeiKa    catalog.LeiKaResult
+	Services catalog.ServiceResult
 }
 
-// Run creates whatever of the demo region is missing. Running it again
-// changes nothing.
-func Run(ctx context.Context, dir *tenant.Directory) (Result, error) {
+// Run creates whatever of the region's tenants and operators is missing.
+// Running it again changes nothing that exists.
+func Run(ctx context.Context, dir *tenant.Directory) (tenant.ImportResult, error) {
 	f, err := Region()
 	if err != nil {
-		return Result{}, fmt.Errorf("seed: %w", err)
+		return tenant.ImportResult{}, fmt.Errorf("seed: %w", err)
 	}
 	res, err := dir.Import(ctx, f)
 	if err != nil {
-		return Result{}, fmt.Errorf("seed: %w", err)
+		return res, fmt.Errorf("seed: %w", err)
 	}
-	return Result{Tenants: res}, nil
+	return res, nil
+}
+
+// All creates whatever of the demo region is missing: tenants, the LeiKa
+// catalogue and the demo services with their Zuständigkeiten.
+func All(ctx context.Context, db *store.DB) (Result, error) {
+	var res Result
+	var err error
+	dir := tenant.NewDirectory(db)
+	if res.Tenants, err = Run(ctx, dir); err != nil {
+		return res, err
+	}
+	cat := catalog.New(db, dir)
+	if res.LeiKa, err = cat.ImportLeiKa(ctx, catalog.LeiKaFiles()); err != nil {
+		return res, fmt.Errorf("seed: %w", err)
+	}
+	services, err := catalog.DemoServices()
+	if err != nil {
+		return res, fmt.Errorf("seed: %w", err)
+	}
+	if res.Services, err = cat.ImportServices(ctx, services); err != nil {
+		return res, fmt.Errorf("seed: %w", err)
+	}
+	return res, nil
 }

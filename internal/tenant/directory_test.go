@@ -82,8 +82,8 @@ func TestSeedTwiceChangesNothing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Tenants.TenantsCreated != 0 || res.Tenants.OperatorsCreated != 0 || res.Tenants.TenantsExisting != 14 {
-			t.Fatalf("second seed: %+v", res.Tenants)
+		if res.TenantsCreated != 0 || res.OperatorsCreated != 0 || res.TenantsExisting != 14 {
+			t.Fatalf("second seed: %+v", res)
 		}
 		for table, want := range map[string]int{"tenants": 14, "operators": 3} {
 			var n int

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/serviceportal/serviceportal/internal/catalog"
 	"github.com/serviceportal/serviceportal/internal/store"
 	"github.com/serviceportal/serviceportal/internal/tenant"
 	"github.com/serviceportal/serviceportal/internal/web/api"
@@ -55,19 +56,28 @@ func New(opts Options) (*Server, error) {
 		ttl = 5 * time.Second
 	}
 	dir := tenant.NewDirectory(opts.DB)
+	cat := catalog.New(opts.DB, dir)
+	syn, err := catalog.DefaultSynonyms()
+	if err != nil {
+		return nil, err
+	}
+	search, err := catalog.NewIndex(context.Background(), cat, syn)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{
 		db: opts.DB, baseURL: strings.TrimRight(opts.BaseURL, "/"), log: opts.Logger, pages: pages,
 		resolver: &resolver{dir: dir, ttl: ttl},
 		metrics:  newMetrics(opts.DB, opts.Version),
 	}
-	pagesMux := ui.New(dir, pages, opts.Logger).Routes()
+	pagesMux := ui.New(ui.Deps{Tenants: dir, Catalog: cat, Search: search, Pages: pages, Log: opts.Logger}).Routes()
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.metrics.handler())
 	mux.Handle("GET "+static.Prefix, static.Handler())
-	mux.Handle("/api/", api.New(dir, s.baseURL, opts.Logger).Routes())
+	mux.Handle("/api/", api.New(api.Deps{Tenants: dir, Catalog: cat, Search: search, BaseURL: s.baseURL, Log: opts.Logger}).Routes())
 	mux.Handle("/", s.tenantPages(pagesMux))
 
 	var h http.Handler = recordRoute(mux)

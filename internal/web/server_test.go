@@ -13,14 +13,13 @@ import (
 	"github.com/serviceportal/serviceportal/internal/seed"
 	"github.com/serviceportal/serviceportal/internal/store"
 	"github.com/serviceportal/serviceportal/internal/store/storetest"
-	"github.com/serviceportal/serviceportal/internal/tenant"
 	"github.com/serviceportal/serviceportal/internal/web"
 )
 
 // newServer returns a portal with the demo region on db, served by httptest.
 func newServer(t *testing.T, db *store.DB) *httptest.Server {
 	t.Helper()
-	if _, err := seed.Run(context.Background(), tenant.NewDirectory(db)); err != nil {
+	if _, err := seed.All(context.Background(), db); err != nil {
 		t.Fatal(err)
 	}
 	srv, err := web.New(web.Options{DB: db, BaseURL: "http://portal.test", Logger: slog.New(slog.DiscardHandler), Version: "test"})

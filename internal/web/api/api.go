@@ -7,20 +7,33 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/serviceportal/serviceportal/internal/catalog"
 	"github.com/serviceportal/serviceportal/internal/tenant"
 	"github.com/serviceportal/serviceportal/internal/web/request"
 )
 
+// Deps are the use cases the API calls.
+type Deps struct {
+	Tenants *tenant.Directory
+	Catalog *catalog.Catalog
+	Search  *catalog.Index
+	// BaseURL makes portal links absolute.
+	BaseURL string
+	Log     *slog.Logger
+}
+
 // Handler serves /api/v1.
 type Handler struct {
 	dir     *tenant.Directory
+	catalog *catalog.Catalog
+	search  *catalog.Index
 	baseURL string
 	log     *slog.Logger
 }
 
-// New returns the API handler; baseURL makes portal links absolute.
-func New(dir *tenant.Directory, baseURL string, log *slog.Logger) *Handler {
-	return &Handler{dir: dir, baseURL: baseURL, log: log}
+// New returns the API handler.
+func New(d Deps) *Handler {
+	return &Handler{dir: d.Tenants, catalog: d.Catalog, search: d.Search, baseURL: d.BaseURL, log: d.Log}
 }
 
 // Routes registers the API's routes below /api/v1/ on a new mux.
@@ -29,6 +42,10 @@ func (h *Handler) Routes() *http.ServeMux {
 	mux.HandleFunc("GET /api/v1/tenants", h.tenantsList)
 	mux.HandleFunc("GET /api/v1/tenants/{slug}", h.tenantShow)
 	mux.HandleFunc("GET /api/v1/places", h.placesSearch)
+	mux.HandleFunc("GET /api/v1/tenants/{slug}/services", h.tenantServices)
+	mux.HandleFunc("GET /api/v1/services/{id}", h.serviceShow)
+	mux.HandleFunc("GET /api/v1/search", h.searchList)
+	mux.HandleFunc("GET /api/v1/routes", h.routesList)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, http.StatusNotFound, "Unbekannte API-Adresse", "Diese Adresse gibt es in der API nicht. Die Endpunkte sind unter /api/v1/ beschrieben.")
 	})

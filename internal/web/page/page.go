@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/serviceportal/serviceportal/internal/catalog"
 	"github.com/serviceportal/serviceportal/internal/tenant"
 	"github.com/serviceportal/serviceportal/internal/web/request"
 	"github.com/serviceportal/serviceportal/internal/web/static"
@@ -24,6 +25,7 @@ var templateFiles embed.FS
 // views lists every page; each is parsed with the layout.
 var views = []string{
 	"region_home", "tenant_home", "places", "impressum", "datenschutz", "barrierefreiheit", "leichte_sprache", "error",
+	"services", "topic", "service", "search",
 }
 
 // Renderer renders views. It is safe for concurrent use.
@@ -48,6 +50,13 @@ type Data struct {
 	View      any
 }
 
+// OfferCard is what the "offercard" template needs: a service and the
+// base path its link starts from.
+type OfferCard struct {
+	Base  string
+	Offer catalog.Offer
+}
+
 // New parses all templates and fails if any is broken.
 func New(log *slog.Logger) (*Renderer, error) {
 	funcs := template.FuncMap{
@@ -63,6 +72,10 @@ func New(log *slog.Logger) (*Renderer, error) {
 				b.WriteRune(c)
 			}
 			return b.String()
+		},
+		"offer": func(d Data, o catalog.Offer) OfferCard { return OfferCard{Base: d.Base, Offer: o} },
+		"hit": func(d Data, h catalog.Hit) OfferCard {
+			return OfferCard{Base: d.Base, Offer: catalog.Offer{Service: h.Service, Own: true}}
 		},
 		"telHref": func(s string) string {
 			return "tel:" + strings.NewReplacer(" ", "", "-", "", "/", "").Replace(s)

@@ -7,21 +7,37 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/serviceportal/serviceportal/internal/catalog"
 	"github.com/serviceportal/serviceportal/internal/tenant"
 	"github.com/serviceportal/serviceportal/internal/web/page"
 )
 
+// Deps are the use cases the pages call.
+type Deps struct {
+	Tenants *tenant.Directory
+	Catalog *catalog.Catalog
+	Search  *catalog.Index
+	Pages   *page.Renderer
+	Log     *slog.Logger
+	// FormAvailable says whether an online form can be started; nil
+	// means none can.
+	FormAvailable func(formID string) bool
+}
+
 // Handler serves the pages of one tenant's portal; paths are relative to
 // the tenant's base.
 type Handler struct {
-	dir   *tenant.Directory
-	pages *page.Renderer
-	log   *slog.Logger
+	dir     *tenant.Directory
+	catalog *catalog.Catalog
+	search  *catalog.Index
+	pages   *page.Renderer
+	log     *slog.Logger
+	forms   func(string) bool
 }
 
 // New returns the UI handler.
-func New(dir *tenant.Directory, pages *page.Renderer, log *slog.Logger) *Handler {
-	return &Handler{dir: dir, pages: pages, log: log}
+func New(d Deps) *Handler {
+	return &Handler{dir: d.Tenants, catalog: d.Catalog, search: d.Search, pages: d.Pages, log: d.Log, forms: d.FormAvailable}
 }
 
 // Routes registers the tenant-relative page routes on a new mux.
@@ -34,6 +50,11 @@ func (h *Handler) Routes() *http.ServeMux {
 	mux.HandleFunc("GET /barrierefreiheit", h.legalShow("barrierefreiheit", "Erklärung zur Barrierefreiheit"))
 	mux.HandleFunc("GET /leichte-sprache", h.legalShow("leichte_sprache", "Leichte Sprache"))
 	mux.HandleFunc("GET /brand.css", h.brandCSS)
+	mux.HandleFunc("GET /leistungen", h.servicesList)
+	mux.HandleFunc("GET /leistungen/{slug}", h.serviceShow)
+	mux.HandleFunc("GET /leistungen/{slug}/zustaendigkeit", h.serviceResponsible)
+	mux.HandleFunc("GET /themen/{topic}", h.topicShow)
+	mux.HandleFunc("GET /suche", h.searchShow)
 	mux.HandleFunc("/", h.notFound)
 	return mux
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"net/http"
 
+	"github.com/serviceportal/serviceportal/internal/catalog"
 	"github.com/serviceportal/serviceportal/internal/tenant"
 	"github.com/serviceportal/serviceportal/internal/web/page"
 	"github.com/serviceportal/serviceportal/internal/web/request"
@@ -10,6 +11,7 @@ import (
 
 // regionHome is the regional portal's start page.
 type regionHome struct {
+	Topics      []catalog.Topic
 	Authorities []tenant.Tenant
 	Groups      []tenantGroup
 	Operators   []operatorTenants
@@ -30,6 +32,9 @@ type operatorTenants struct {
 type tenantHome struct {
 	Parent   *tenant.Ref
 	Children []tenant.Tenant
+	Topics   []catalog.Topic
+	// Online are the services its residents can apply for online here.
+	Online []catalog.Offer
 }
 
 func (h *Handler) homeShow(w http.ResponseWriter, r *http.Request) {
@@ -41,6 +46,17 @@ func (h *Handler) homeShow(w http.ResponseWriter, r *http.Request) {
 	v := tenantHome{}
 	if p := info.Tenant.Parent; p != nil && p.Slug != info.Region.Slug {
 		v.Parent = p
+	}
+	offers, err := h.catalog.Offers(r.Context(), info.Tenant)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	v.Topics = catalog.Topics(offers)
+	for _, o := range offers {
+		if o.Own && o.Service.Kind == catalog.KindOnline {
+			v.Online = append(v.Online, o)
+		}
 	}
 	if info.Tenant.Kind == tenant.KindKreis {
 		kids, err := h.dir.Children(r.Context(), info.Tenant.ID)
@@ -65,7 +81,12 @@ func (h *Handler) regionHomeShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	region := request.From(r).Tenant
-	v := regionHome{}
+	offers, err := h.catalog.Offers(r.Context(), region)
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	v := regionHome{Topics: catalog.Topics(offers)}
 	kreise := map[string]*tenantGroup{}
 	var groups []*tenantGroup
 	free := &tenantGroup{ID: "kreisfrei", Heading: "Kreisfreie Städte"}

@@ -1,0 +1,99 @@
+package ui
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/serviceportal/serviceportal/internal/catalog"
+	"github.com/serviceportal/serviceportal/internal/store"
+	"github.com/serviceportal/serviceportal/internal/tenant"
+	"github.com/serviceportal/serviceportal/internal/web/page"
+	"github.com/serviceportal/serviceportal/internal/web/request"
+)
+
+// serviceView is a service page.
+type serviceView struct {
+	Service catalog.Service
+	// Responsible is who handles the service for this portal's residents;
+	// nil on the region (and on a Kreis for city services): then the page
+	// asks "Wo wohnen Sie?".
+	Responsible *tenant.Tenant
+	Own         bool
+	// ExternalLink is the state portal's address with the tenant's keys.
+	ExternalLink string
+	// FormURL is where the online application starts; empty if none yet.
+	FormURL string
+	// Ask the place: Query and Error of the "Wo wohnen Sie?" form.
+	Query   string
+	Error   string
+	Choices []tenant.Match
+	JSONLD  map[string]any
+}
+
+func (h *Handler) serviceShow(w http.ResponseWriter, r *http.Request) {
+	v, ok := h.serviceView(w, r)
+	if !ok {
+		return
+	}
+	h.pages.Render(w, r, http.StatusOK, "service", page.Data{Title: v.Service.Name, View: v})
+}
+
+// serviceView loads the service and decides who is responsible on this
+// portal. It writes the error page itself when it returns false.
+func (h *Handler) serviceView(w http.ResponseWriter, r *http.Request) (serviceView, bool) {
+	info := request.From(r)
+	s, err := h.catalog.BySlug(r.Context(), r.PathValue("slug"))
+	if errors.Is(err, store.ErrNotFound) {
+		h.notFound(w, r)
+		return serviceView{}, false
+	}
+	if err != nil {
+		h.serverError(w, r, err)
+		return serviceView{}, false
+	}
+	v := serviceView{Service: s}
+	t := info.Tenant
+	switch {
+	case catalog.IsMunicipality(t):
+		resp, err := h.catalog.Responsible(r.Context(), s.ID, t.ID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			h.serverError(w, r, err)
+			return v, false
+		}
+		if err == nil {
+			v.Responsible, v.Own = &resp, resp.ID == t.ID
+		}
+	case t.Kind == tenant.KindKreis:
+		own, err := h.catalog.Handles(r.Context(), t.ID, s.ID)
+		if err != nil {
+			h.serverError(w, r, err)
+			return v, false
+		}
+		if own {
+			v.Responsible, v.Own = &t, true
+		}
+	}
+	if v.Own {
+		v.ExternalLink = s.ExternalLink(t.AGS, t.ARS)
+		if s.Kind == catalog.KindOnline && h.formAvailable(s.OnlineForm) {
+			v.FormURL = info.Base + "/antrag/" + s.OnlineForm
+		}
+	}
+	v.JSONLD = governmentService(s, v.Responsible, h.absoluteURL(r, info.Base+"/leistungen/"+s.Slug))
+	return v, true
+}
+
+// formAvailable reports whether the online form of a service can be used.
+// Online forms arrive with the form engine; until then services show their
+// description and office only.
+func (h *Handler) formAvailable(formID string) bool {
+	return h.forms != nil && h.forms(formID)
+}
+
+func (h *Handler) absoluteURL(r *http.Request, path string) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + path
+}
