@@ -18,7 +18,10 @@ func TestAccessibility(t *testing.T) {
 	ts := newServer(t, storetest.Open(t, store.SQLite))
 	ctx := browsertest.New(t)
 	pages := []string{"/", "/dorsten/", "/kreis-recklinghausen/", "/orte", "/orte?q=46282", "/orte?q=Bochum", "/orte?q=",
-		"/gladbeck/impressum", "/gladbeck/datenschutz", "/gladbeck/barrierefreiheit", "/leichte-sprache", "/gibt-es-nicht"}
+		"/gladbeck/impressum", "/gladbeck/datenschutz", "/gladbeck/barrierefreiheit", "/leichte-sprache", "/gibt-es-nicht",
+		"/leistungen", "/themen/familie-kind", "/suche?q=hund", "/suche?q=xyzzy", "/suche?q=", "/leistungen/hundeanmeldung",
+		"/leistungen/hundeanmeldung/zustaendigkeit?q=Bochum", "/dorsten/leistungen/hundeanmeldung", "/dorsten/leistungen/kfz-zulassen",
+		"/dorsten/leistungen/gewerbe-anmelden"}
 	for _, size := range [][2]int64{{1280, 900}, {375, 800}} {
 		if err := chromedp.Do(ctx, chromedp.EmulateViewport(size[0], size[1])); err != nil {
 			t.Fatal(err)
