@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/serviceportal/serviceportal/internal/config"
+	"github.com/serviceportal/serviceportal/internal/jobs"
 	"github.com/serviceportal/serviceportal/internal/seed"
 	"github.com/serviceportal/serviceportal/internal/store"
 	"github.com/serviceportal/serviceportal/internal/web"
@@ -44,6 +45,9 @@ func OpenDatabase(ctx context.Context, cfg config.Config) (*store.DB, int, error
 		return nil, 0, fmt.Errorf("SQLite-Datenbank im Datenordner %s lässt sich nicht öffnen: %w", cfg.DataDir, err)
 	}
 	applied, err := db.Migrate(ctx)
+	if err == nil {
+		err = jobs.Migrate(ctx, db)
+	}
 	if err != nil {
 		db.Close()
 		return nil, 0, fmt.Errorf("Datenbankschema lässt sich nicht aktualisieren: %w", err)

@@ -77,3 +77,15 @@ func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	return db.reader(ctx).QueryRowContext(ctx, db.Rebind(query), args...)
 }
+
+// TxFromContext returns the transaction the context carries, for libraries
+// (such as the job queue) that must write inside it themselves.
+func TxFromContext(ctx context.Context) (*sql.Tx, bool) {
+	tx, ok := ctx.Value(txKey{}).(*sql.Tx)
+	return tx, ok
+}
+
+// WritePool is the pool that writes go through: SQLite's single writer
+// connection, or PostgreSQL's pool. Libraries that manage their own
+// transactions (the job queue) use it so that writes stay serialised.
+func (db *DB) WritePool() *sql.DB { return db.write }
