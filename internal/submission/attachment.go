@@ -1,0 +1,168 @@
+package submission
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha512"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/serviceportal/serviceportal/internal/store"
+)
+
+// ChunkSize is the size of one stored attachment chunk. Files never sit in
+// memory whole: at most one chunk per upload or download does.
+const ChunkSize = 256 << 10
+
+// ErrTooLarge means an upload exceeded its size limit; nothing was kept.
+var ErrTooLarge = errors.New("submission: file too large")
+
+// Attachment describes a stored file.
+type Attachment struct {
+	ID          string
+	TenantID    string
+	FieldPath   string
+	Filename    string
+	ContentType string
+	Size        int64
+	SHA512      string
+	CreatedAt   time.Time
+}
+
+// NewAttachment describes a file to store. Exactly one of DraftID and
+// SubmissionID is set; Owner marks files from other sources (e.g. a
+// mailbox reply).
+type NewAttachment struct {
+	TenantID, DraftID, SubmissionID, Owner string
+	FieldPath, Filename, ContentType    string
+	// MaxSize bounds the stored size in bytes.
+	MaxSize int64
+}
+
+// PutAttachment streams r into sealed chunks inside one transaction and
+// computes its SHA-512 on the way. A file over MaxSize is rejected with
+// ErrTooLarge and leaves nothing behind.
+func (s *Service) PutAttachment(ctx context.Context, in NewAttachment, r io.Reader) (Attachment, error) {
+	a := Attachment{ID: store.NewID(), TenantID: in.TenantID, FieldPath: in.FieldPath, Filename: in.Filename,
+		ContentType: in.ContentType, CreatedAt: s.now()}
+	err := s.db.InTx(ctx, func(ctx context.Context) error {
+		if _, err := s.db.Exec(ctx, `INSERT INTO attachments (id, tenant_id, draft_id, submission_id, owner, field_path, filename, content_type, size, sha512, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?)`, a.ID, a.TenantID, nullString(in.DraftID), nullString(in.SubmissionID), in.Owner,
+			a.FieldPath, a.Filename, a.ContentType, a.CreatedAt); err != nil {
+			return fmt.Errorf("submission: attachment: %w", err)
+		}
+		h := sha512.New()
+		buf := make([]byte, ChunkSize)
+		for seq := 0; ; seq++ {
+			n, rerr := io.ReadFull(r, buf)
+			if n > 0 {
+				a.Size += int64(n)
+				if in.MaxSize > 0 && a.Size > in.MaxSize {
+					return ErrTooLarge
+				}
+				h.Write(buf[:n])
+				sealed, err := s.keys.Seal(ctx, a.TenantID, buf[:n], chunkAAD(a.ID, seq))
+				if err != nil {
+					return err
+				}
+				if _, err := s.db.Exec(ctx, `INSERT INTO attachment_chunks (attachment_id, seq, data) VALUES (?, ?, ?)`, a.ID, seq, sealed); err != nil {
+					return fmt.Errorf("submission: attachment chunk: %w", err)
+				}
+			}
+			if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
+				break
+			}
+			if rerr != nil {
+				return fmt.Errorf("submission: read upload: %w", rerr)
+			}
+		}
+		a.SHA512 = hex.EncodeToString(h.Sum(nil))
+		_, err := s.db.Exec(ctx, `UPDATE attachments SET size = ?, sha512 = ? WHERE id = ?`, a.Size, a.SHA512, a.ID)
+		return err
+	})
+	if err != nil {
+		return Attachment{}, err
+	}
+	return a, nil
+}
+
+func chunkAAD(id string, seq int) string { return "attachment:" + id + ":" + strconv.Itoa(seq) }
+
+const attachmentColumns = `id, tenant_id, field_path, filename, content_type, size, sha512, created_at`
+
+func (s *Service) attachments(ctx context.Context, where string, args ...any) ([]Attachment, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+attachmentColumns+` FROM attachments WHERE `+where+` ORDER BY created_at, id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("submission: attachments: %w", err)
+	}
+	defer rows.Close()
+	var out []Attachment
+	for rows.Next() {
+		var a Attachment
+		if err := rows.Scan(&a.ID, &a.TenantID, &a.FieldPath, &a.Filename, &a.ContentType, &a.Size, &a.SHA512, &a.CreatedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// DraftAttachments lists a draft's files.
+func (s *Service) DraftAttachments(ctx context.Context, tenantID, draftID string) ([]Attachment, error) {
+	return s.attachments(ctx, `tenant_id = ? AND draft_id = ?`, tenantID, draftID)
+}
+
+// SubmissionAttachments lists a submission's files.
+func (s *Service) SubmissionAttachments(ctx context.Context, tenantID, submissionID string) ([]Attachment, error) {
+	return s.attachments(ctx, `tenant_id = ? AND submission_id = ?`, tenantID, submissionID)
+}
+
+// DeleteDraftAttachment removes one file from a draft.
+func (s *Service) DeleteDraftAttachment(ctx context.Context, tenantID, draftID, id string) error {
+	_, err := s.db.Exec(ctx, `DELETE FROM attachments WHERE tenant_id = ? AND draft_id = ? AND id = ?`, tenantID, draftID, id)
+	return err
+}
+
+// Attachment returns one file's description.
+func (s *Service) Attachment(ctx context.Context, tenantID, id string) (Attachment, error) {
+	as, err := s.attachments(ctx, `tenant_id = ? AND id = ?`, tenantID, id)
+	if err != nil {
+		return Attachment{}, err
+	}
+	if len(as) == 0 {
+		return Attachment{}, store.ErrNotFound
+	}
+	return as[0], nil
+}
+
+// WriteAttachment streams a file's content to w chunk by chunk and checks
+// it against the stored SHA-512.
+func (s *Service) WriteAttachment(ctx context.Context, w io.Writer, a Attachment) error {
+	h := sha512.New()
+	for seq := 0; ; seq++ {
+		var sealed []byte
+		err := s.db.QueryRow(ctx, `SELECT data FROM attachment_chunks WHERE attachment_id = ? AND seq = ?`, a.ID, seq).Scan(&sealed)
+		if errors.Is(err, sqlNoRows) {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("submission: read attachment: %w", err)
+		}
+		plain, err := s.keys.Open(ctx, a.TenantID, sealed, chunkAAD(a.ID, seq))
+		if err != nil {
+			return err
+		}
+		h.Write(plain)
+		if _, err := io.Copy(w, bytes.NewReader(plain)); err != nil {
+			return err
+		}
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); got != a.SHA512 {
+		return fmt.Errorf("submission: attachment %s does not match its SHA-512", a.ID)
+	}
+	return nil
+}

@@ -1,0 +1,5 @@
+package submission
+
+import "database/sql"
+
+var sqlNoRows = sql.ErrNoRows

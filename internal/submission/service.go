@@ -1,0 +1,59 @@
+// Package submission keeps what citizens send: drafts they can resume,
+// attachments streamed in sealed chunks, and submitted applications with
+// their tracking number, status timeline and receipt data. A submission is
+// written in one transaction together with whatever the hooks add (the
+// back-office case, the audit event, delivery jobs), so a receipt handed
+// out means all of it exists.
+package submission
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"time"
+
+	"github.com/serviceportal/serviceportal/internal/audit"
+	"github.com/serviceportal/serviceportal/internal/keyring"
+	"github.com/serviceportal/serviceportal/internal/store"
+)
+
+// DraftLifetime is how long a draft lives after its last edit (§ 9b EGovG).
+const DraftLifetime = 30 * 24 * time.Hour
+
+// Hook runs inside the submit transaction; an error aborts the submission.
+type Hook func(ctx context.Context, s Submission) error
+
+// Service is the submission use case.
+type Service struct {
+	db    *store.DB
+	keys  *keyring.Keyring
+	audit *audit.Log
+	hooks []Hook
+	now   func() time.Time
+}
+
+// New returns the service. Hooks run, in order, inside every new
+// submission's transaction.
+func New(db *store.DB, keys *keyring.Keyring, log *audit.Log, hooks ...Hook) *Service {
+	return &Service{db: db, keys: keys, audit: log, hooks: hooks, now: func() time.Time { return time.Now().UTC() }}
+}
+
+// AddHook appends a hook; wiring code uses it when the hook's owner is
+// built after the service.
+func (s *Service) AddHook(h Hook) { s.hooks = append(s.hooks, h) }
+
+// newSecret returns a random 256-bit token for links (resume, status) and
+// the hash that is stored in its place.
+func newSecret() (token, hash string) {
+	b := make([]byte, 32)
+	rand.Read(b)
+	token = base64.RawURLEncoding.EncodeToString(b)
+	return token, hashSecret(token)
+}
+
+func hashSecret(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}

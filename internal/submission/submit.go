@@ -1,0 +1,205 @@
+package submission
+
+import (
+	"context"
+	"crypto/sha512"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/serviceportal/serviceportal/internal/store"
+)
+
+// Status values of a submission as the citizen sees them. The back office
+// maps its workflow states onto these.
+const (
+	StatusReceived = "eingegangen"
+)
+
+// Submission is a submitted application.
+type Submission struct {
+	ID             string
+	TenantID       string
+	ServiceID      string
+	FormID         string
+	FormVersion    string
+	AccountID      string
+	TrackingNumber string
+	Status         string
+	SubmittedAt    time.Time
+	ContactEmail   string
+	// Values are the answers keyed by field ID; nil after retention
+	// deleted the payload.
+	Values        map[string]any
+	PayloadSHA512 string
+	Attachments   []Attachment
+}
+
+// Input is what a citizen submits.
+type Input struct {
+	TenantID    string
+	TenantCode  string // prefix of the tracking number, e.g. DOR
+	ServiceID   string
+	FormID      string
+	FormVersion string
+	AccountID   string
+	Values      map[string]any
+	// DraftID, if set, hands the draft's attachments to the submission and
+	// deletes the draft in the same transaction.
+	DraftID string
+	// IdempotencyKey makes repeats of one intent return the first result.
+	IdempotencyKey string
+	ContactEmail   string
+	// Actor names who submitted, for the audit log.
+	Actor string
+}
+
+// Result is a stored submission and the secret of its status link.
+type Result struct {
+	Submission  Submission
+	StatusToken string
+	// Created is false when the idempotency key had been used: the result
+	// is the original submission.
+	Created bool
+}
+
+// ErrNoIdempotencyKey means Submit was called without a key.
+var ErrNoIdempotencyKey = errors.New("submission: idempotency key required")
+
+// Submit stores the application, its attachments, the first status event,
+// an audit event and whatever the hooks add, all in one transaction. A
+// repeated key returns the original submission instead of a second one.
+func (s *Service) Submit(ctx context.Context, in Input) (Result, error) {
+	if strings.TrimSpace(in.IdempotencyKey) == "" || len(in.IdempotencyKey) > 200 {
+		return Result{}, ErrNoIdempotencyKey
+	}
+	var res Result
+	err := s.db.InTx(ctx, func(ctx context.Context) error {
+		var existing string
+		err := s.db.QueryRow(ctx, `SELECT id FROM submissions WHERE tenant_id = ? AND idempotency_key = ?`, in.TenantID, in.IdempotencyKey).Scan(&existing)
+		if err == nil {
+			res, err = s.replay(ctx, in.TenantID, existing)
+			return err
+		}
+		if !errors.Is(err, sqlNoRows) {
+			return fmt.Errorf("submission: idempotency: %w", err)
+		}
+		res, err = s.create(ctx, in)
+		return err
+	})
+	if err != nil && isUniqueViolation(err) {
+		// A concurrent request with the same key won; answer with its result.
+		var id string
+		if qerr := s.db.QueryRow(ctx, `SELECT id FROM submissions WHERE tenant_id = ? AND idempotency_key = ?`, in.TenantID, in.IdempotencyKey).Scan(&id); qerr == nil {
+			return s.replay(ctx, in.TenantID, id)
+		}
+	}
+	return res, err
+}
+
+func (s *Service) replay(ctx context.Context, tenantID, id string) (Result, error) {
+	sub, err := s.Submission(ctx, tenantID, id)
+	if err != nil {
+		return Result{}, err
+	}
+	token, err := s.statusToken(ctx, tenantID, id)
+	return Result{Submission: sub, StatusToken: token}, err
+}
+
+func (s *Service) create(ctx context.Context, in Input) (Result, error) {
+	now := s.now()
+	sub := Submission{ID: store.NewID(), TenantID: in.TenantID, ServiceID: in.ServiceID, FormID: in.FormID,
+		FormVersion: in.FormVersion, AccountID: in.AccountID, Status: StatusReceived, SubmittedAt: now,
+		ContactEmail: in.ContactEmail, Values: in.Values}
+	plain, err := json.Marshal(in.Values)
+	if err != nil {
+		return Result{}, fmt.Errorf("submission: encode: %w", err)
+	}
+	sum := sha512.Sum512(plain)
+	sub.PayloadSHA512 = hex.EncodeToString(sum[:])
+	if sub.TrackingNumber, err = s.nextTrackingNumber(ctx, in.TenantID, in.TenantCode, now); err != nil {
+		return Result{}, err
+	}
+	payload, err := s.keys.Seal(ctx, in.TenantID, plain, "submission:"+sub.ID)
+	if err != nil {
+		return Result{}, err
+	}
+	token, hash := newSecret()
+	sealedToken, err := s.keys.Seal(ctx, in.TenantID, []byte(token), "status-token:"+sub.ID)
+	if err != nil {
+		return Result{}, err
+	}
+	if _, err := s.db.Exec(ctx, `INSERT INTO submissions (id, tenant_id, service_id, form_id, form_version, account_id, tracking_number,
+		idempotency_key, status_hash, status_token, status, payload, payload_sha512, contact_email, submitted_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		sub.ID, sub.TenantID, sub.ServiceID, sub.FormID, sub.FormVersion, nullString(sub.AccountID), sub.TrackingNumber,
+		in.IdempotencyKey, hash, sealedToken, sub.Status, payload, sub.PayloadSHA512, sub.ContactEmail, now); err != nil {
+		return Result{}, fmt.Errorf("submission: insert: %w", err)
+	}
+	if in.DraftID != "" {
+		if _, err := s.db.Exec(ctx, `UPDATE attachments SET submission_id = ?, draft_id = NULL WHERE tenant_id = ? AND draft_id = ?`,
+			sub.ID, in.TenantID, in.DraftID); err != nil {
+			return Result{}, fmt.Errorf("submission: move attachments: %w", err)
+		}
+		if err := s.DeleteDraft(ctx, in.TenantID, in.DraftID); err != nil {
+			return Result{}, fmt.Errorf("submission: delete draft: %w", err)
+		}
+	}
+	if sub.Attachments, err = s.SubmissionAttachments(ctx, in.TenantID, sub.ID); err != nil {
+		return Result{}, err
+	}
+	if err := s.AddEvent(ctx, sub.TenantID, sub.ID, StatusReceived, "Ihr Antrag ist eingegangen."); err != nil {
+		return Result{}, err
+	}
+	actor := in.Actor
+	if actor == "" {
+		actor = "citizen:anonymous"
+	}
+	if err := s.audit.Record(ctx, sub.TenantID, actor, "submission.created", "submission:"+sub.ID,
+		map[string]string{"tracking_number": sub.TrackingNumber, "payload_sha512": sub.PayloadSHA512}); err != nil {
+		return Result{}, err
+	}
+	for _, h := range s.hooks {
+		if err := h(ctx, sub); err != nil {
+			return Result{}, err
+		}
+	}
+	return Result{Submission: sub, StatusToken: token, Created: true}, nil
+}
+
+// nextTrackingNumber counts per tenant and year: DOR-2026-000001. The
+// counter row is updated inside the submit transaction, so numbers are
+// gapless for committed submissions and never repeat.
+func (s *Service) nextTrackingNumber(ctx context.Context, tenantID, code string, now time.Time) (string, error) {
+	year := now.In(berlin).Year()
+	if _, err := s.db.Exec(ctx, `INSERT INTO tracking_counters (tenant_id, year, last) VALUES (?, ?, 0) ON CONFLICT (tenant_id, year) DO NOTHING`, tenantID, year); err != nil {
+		return "", fmt.Errorf("submission: tracking number: %w", err)
+	}
+	if _, err := s.db.Exec(ctx, `UPDATE tracking_counters SET last = last + 1 WHERE tenant_id = ? AND year = ?`, tenantID, year); err != nil {
+		return "", fmt.Errorf("submission: tracking number: %w", err)
+	}
+	var n int64
+	if err := s.db.QueryRow(ctx, `SELECT last FROM tracking_counters WHERE tenant_id = ? AND year = ?`, tenantID, year).Scan(&n); err != nil {
+		return "", fmt.Errorf("submission: tracking number: %w", err)
+	}
+	if code == "" {
+		code = "SP"
+	}
+	return fmt.Sprintf("%s-%d-%06d", code, year, n), nil
+}
+
+var berlin = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		return time.FixedZone("MEZ", 3600)
+	}
+	return loc
+}()
+
+func isUniqueViolation(err error) bool {
+	msg := strings.ToLower(err.Error())
+	return strings.Contains(msg, "unique constraint") || strings.Contains(msg, "duplicate key") || strings.Contains(msg, "23505")
+}
