@@ -11,10 +11,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"syscall"
 	"time"
 
 	"github.com/serviceportal/serviceportal/internal/config"
+	"github.com/serviceportal/serviceportal/internal/identity"
+	"github.com/serviceportal/serviceportal/internal/mail"
 	"github.com/serviceportal/serviceportal/internal/jobs"
 	"github.com/serviceportal/serviceportal/internal/seed"
 	"github.com/serviceportal/serviceportal/internal/store"
@@ -70,16 +73,41 @@ func Listen(addr string) (net.Listener, error) {
 // Serve runs the portal on ln until ctx ends, then shuts down gracefully.
 // Start-up facts for the person at the terminal go to out.
 func Serve(ctx context.Context, cfg config.Config, db *store.DB, ln net.Listener, version string, log *slog.Logger, out io.Writer) error {
+	master, err := MasterKey(cfg)
+	if err != nil {
+		return err
+	}
 	if cfg.Demo {
 		res, err := seed.All(ctx, db)
 		if err != nil {
 			return fmt.Errorf("Demo-Daten lassen sich nicht anlegen: %w", err)
 		}
 		if res.Tenants.TenantsCreated > 0 {
-			log.Info("demo region seeded", "tenants", res.Tenants.TenantsCreated, "operators", res.Tenants.OperatorsCreated)
+			log.Info("demo region seeded", "tenants", res.Tenants.TenantsCreated, "operators", res.Tenants.OperatorsCreated,
+				"services", res.Services.Created)
 		}
 	}
-	handler, err := web.New(web.Options{DB: db, BaseURL: cfg.BaseURL, Logger: log, Version: version})
+	uc, err := web.NewUseCases(ctx, db, master)
+	if err != nil {
+		return err
+	}
+	var demo []identity.DemoAccount
+	if cfg.Demo {
+		if demo, err = uc.Identity.SeedDemo(ctx); err != nil {
+			return fmt.Errorf("Demo-Zugänge lassen sich nicht anlegen: %w", err)
+		}
+	}
+	mailCfg, err := mail.FromEnv(os.Getenv)
+	if err != nil {
+		return err
+	}
+	sender, err := mail.NewSender(mailCfg)
+	if err != nil {
+		return err
+	}
+	dispatcher := mail.NewDispatcher(uc.Outbox, sender, mail.DispatcherOptions{Logger: log})
+	go dispatcher.Run(ctx, 2*time.Second)
+	handler, err := web.New(web.Options{DB: db, BaseURL: cfg.BaseURL, Logger: log, Version: version, UseCases: uc})
 	if err != nil {
 		return err
 	}
@@ -93,7 +121,7 @@ func Serve(ctx context.Context, cfg config.Config, db *store.DB, ln net.Listener
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	printBanner(out, cfg, db, ln.Addr().String())
+	printBanner(out, cfg, db, ln.Addr().String(), demo, mailCfg.Keep())
 	return serveUntilDone(ctx, srv, ln, handler.SetDraining, ShutdownGrace, log)
 }
 
@@ -119,7 +147,7 @@ func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, drai
 	return nil
 }
 
-func printBanner(out io.Writer, cfg config.Config, db *store.DB, addr string) {
+func printBanner(out io.Writer, cfg config.Config, db *store.DB, addr string, demo []identity.DemoAccount, keepMail bool) {
 	base := cfg.BaseURL
 	fmt.Fprintf(out, "\nServiceportal läuft: %s/\n", base)
 	fmt.Fprintf(out, "  Lauscht auf:        %s\n", addr)
@@ -132,7 +160,25 @@ func printBanner(out io.Writer, cfg config.Config, db *store.DB, addr string) {
 	fmt.Fprintf(out, "  API:                %s/api/v1/tenants\n", base)
 	if cfg.Demo {
 		fmt.Fprintln(out, "  Demo-Modus:         an (nicht für den Produktivbetrieb; SERVICEPORTAL_DEMO=false schaltet ihn ab)")
-		fmt.Fprintln(out, "  Demo-Zugänge:       noch keine – Konten und Anmeldung sind noch nicht eingerichtet")
+		if len(demo) > 0 {
+			fmt.Fprintf(out, "  Demo-Zugänge (Passwort für alle: %s):\n", demo[0].Password)
+			for _, a := range demo {
+				login := base + "/konto/anmelden"
+				if a.TOTPSecret != "" {
+					login = base + "/verwaltung/anmelden"
+				}
+				fmt.Fprintf(out, "    %-34s %-44s %s\n", a.Role, a.Email, login)
+			}
+			for _, a := range demo {
+				if a.TOTPSecret != "" {
+					fmt.Fprintf(out, "  TOTP-Schlüssel der Mitarbeitenden (in eine Authenticator-App eintragen): %s\n", a.TOTPSecret)
+					break
+				}
+			}
+		}
+	}
+	if keepMail {
+		fmt.Fprintln(out, "  E-Mail:             kein SMTP eingerichtet; E-Mails erscheinen unter /verwaltung/e-mails")
 	}
 	fmt.Fprintln(out, "Beenden mit Strg+C.")
 	fmt.Fprintln(out)

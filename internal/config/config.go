@@ -33,6 +33,10 @@ type Config struct {
 	Demo bool
 	// LogFormat is "text" or "json".
 	LogFormat string
+	// MasterKey (base64, 32 bytes) wraps the tenants' data keys and derives
+	// the session secrets. Empty: a key file in the data folder is used
+	// (created on first start) – fine for one host, not for a cluster.
+	MasterKey string
 }
 
 // Defaults for a new user's first start.
@@ -56,6 +60,7 @@ func settings(c *Config, demo *string) []setting {
 		{"base-url", "SERVICEPORTAL_BASE_URL", "öffentliche Adresse des Portals (Standard: http://ADDR)", &c.BaseURL, ""},
 		{"demo", "SERVICEPORTAL_DEMO", "Demo-Region und Demo-Zugänge anlegen (true/false)", demo, "true"},
 		{"log-format", "SERVICEPORTAL_LOG_FORMAT", "Protokollformat: text oder json", &c.LogFormat, "text"},
+		{"master-key", "SERVICEPORTAL_MASTER_KEY", "Hauptschlüssel (32 Byte, Base64); leer: Schlüsseldatei im Datenordner", &c.MasterKey, ""},
 	}
 }
 

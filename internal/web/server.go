@@ -13,9 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/serviceportal/serviceportal/internal/catalog"
 	"github.com/serviceportal/serviceportal/internal/store"
-	"github.com/serviceportal/serviceportal/internal/tenant"
 	"github.com/serviceportal/serviceportal/internal/web/api"
 	"github.com/serviceportal/serviceportal/internal/web/page"
 	"github.com/serviceportal/serviceportal/internal/web/request"
@@ -31,6 +29,12 @@ type Options struct {
 	Version string
 	// TenantTTL is how long the tenant snapshot is trusted; 0 means 5 s.
 	TenantTTL time.Duration
+	// UseCases are the services behind the pages; built from DB and
+	// MasterKey when nil.
+	UseCases  *UseCases
+	MasterKey []byte
+	// Mail sends the portal's e-mails (through the outbox).
+	Mail ui.Mailer
 }
 
 // Server is the portal's HTTP handler.
@@ -43,6 +47,8 @@ type Server struct {
 	metrics  *metrics
 	draining atomic.Bool
 	handler  http.Handler
+	uc       *UseCases
+	secure   bool
 }
 
 // New builds the handler. It fails if a template is broken.
@@ -55,22 +61,26 @@ func New(opts Options) (*Server, error) {
 	if ttl == 0 {
 		ttl = 5 * time.Second
 	}
-	dir := tenant.NewDirectory(opts.DB)
-	cat := catalog.New(opts.DB, dir)
-	syn, err := catalog.DefaultSynonyms()
-	if err != nil {
-		return nil, err
+	uc := opts.UseCases
+	if uc == nil {
+		if uc, err = NewUseCases(context.Background(), opts.DB, opts.MasterKey); err != nil {
+			return nil, err
+		}
 	}
-	search, err := catalog.NewIndex(context.Background(), cat, syn)
-	if err != nil {
-		return nil, err
+	dir, cat, search := uc.Tenants, uc.Catalog, uc.Search
+	if opts.Mail == nil {
+		opts.Mail = outboxMailer{uc.Outbox}
 	}
 	s := &Server{
 		db: opts.DB, baseURL: strings.TrimRight(opts.BaseURL, "/"), log: opts.Logger, pages: pages,
 		resolver: &resolver{dir: dir, ttl: ttl},
 		metrics:  newMetrics(opts.DB, opts.Version),
+		uc:       uc,
+		secure:   strings.HasPrefix(opts.BaseURL, "https://"),
 	}
-	pagesMux := ui.New(ui.Deps{Tenants: dir, Catalog: cat, Search: search, Pages: pages, Log: opts.Logger}).Routes()
+	pagesMux := ui.New(ui.Deps{Tenants: dir, Catalog: cat, Search: search, Pages: pages, Log: opts.Logger,
+		Identity: uc.Identity, Submissions: uc.Submissions, Cases: uc.Cases, Mail: opts.Mail,
+		BaseURL: s.baseURL, Cookies: ui.Cookies{Secure: s.secure}}).Routes()
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
@@ -81,6 +91,7 @@ func New(opts Options) (*Server, error) {
 	mux.Handle("/", s.tenantPages(pagesMux))
 
 	var h http.Handler = recordRoute(mux)
+	h = s.authenticate(h)
 	h = s.resolveTenant(h)
 	h = http.NewCrossOriginProtection().Handler(h)
 	h = s.securityHeaders(h)

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -19,16 +20,29 @@ import (
 // newServer returns a portal with the demo region on db, served by httptest.
 func newServer(t *testing.T, db *store.DB) *httptest.Server {
 	t.Helper()
-	if _, err := seed.All(context.Background(), db); err != nil {
+	ts, _ := newPortal(t, db)
+	return ts
+}
+
+// newPortal is newServer that also returns the use cases behind it, for
+// tests that look into the outbox or set up accounts.
+func newPortal(t *testing.T, db *store.DB) (*httptest.Server, *web.UseCases) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := seed.All(ctx, db); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(web.Options{DB: db, BaseURL: "http://portal.test", Logger: slog.New(slog.DiscardHandler), Version: "test"})
+	uc, err := web.NewUseCases(ctx, db, bytes.Repeat([]byte{9}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.New(web.Options{DB: db, BaseURL: "http://portal.test", Logger: slog.New(slog.DiscardHandler), Version: "test", UseCases: uc})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	return ts
+	return ts, uc
 }
 
 // scenario is one HTTP request and what its answer must (not) contain.

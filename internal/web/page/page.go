@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/serviceportal/serviceportal/internal/catalog"
+	"github.com/serviceportal/serviceportal/internal/identity"
 	"github.com/serviceportal/serviceportal/internal/tenant"
 	"github.com/serviceportal/serviceportal/internal/web/request"
 	"github.com/serviceportal/serviceportal/internal/web/static"
@@ -26,6 +27,8 @@ var templateFiles embed.FS
 var views = []string{
 	"region_home", "tenant_home", "places", "impressum", "datenschutz", "barrierefreiheit", "leichte_sprache", "error",
 	"services", "topic", "service", "search",
+	"account_register", "account_login", "account_mfa", "account_totp", "account_recovery", "account_notice",
+	"account_forgot", "account_reset", "account_delete", "account",
 }
 
 // Renderer renders views. It is safe for concurrent use.
@@ -48,6 +51,10 @@ type Data struct {
 	RequestID string
 	Year      int
 	View      any
+	// Account is the logged-in account, nil when anonymous.
+	Account *identity.Account
+	// CSRF is the form token of the logged-in session.
+	CSRF string
 }
 
 // OfferCard is what the "offercard" template needs: a service and the
@@ -77,6 +84,14 @@ func New(log *slog.Logger) (*Renderer, error) {
 		"hit": func(d Data, h catalog.Hit) OfferCard {
 			return OfferCard{Base: d.Base, Offer: catalog.Offer{Service: h.Service, Own: true}}
 		},
+		"field": func(d Data, name, label, typ, autocomplete, hint string) Input {
+			return newInput(d, name, label, typ, autocomplete, hint, "")
+		},
+		"fieldMode": func(d Data, name, label, typ, autocomplete, hint, mode string) Input {
+			return newInput(d, name, label, typ, autocomplete, hint, mode)
+		},
+		"date": func(t time.Time) string { return t.In(berlin).Format("02.01.2006") },
+		"datetime": func(t time.Time) string { return t.In(berlin).Format("02.01.2006, 15:04 Uhr") },
 		"telHref": func(s string) string {
 			return "tel:" + strings.NewReplacer(" ", "", "-", "", "/", "").Replace(s)
 		},
@@ -108,6 +123,8 @@ func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, 
 	d.Region = info.Region
 	d.Base = info.Base
 	d.RegionURL = info.RegionURL
+	d.Account = info.Account
+	d.CSRF = info.CSRF
 	d.RequestID = info.ID
 	d.Year = time.Now().Year()
 	var buf bytes.Buffer
@@ -135,6 +152,8 @@ type ErrorView struct {
 var errorTexts = map[int]ErrorView{
 	http.StatusNotFound: {Heading: "Seite nicht gefunden",
 		Text: "Die Adresse ist nicht (mehr) vorhanden. Prüfen Sie die Schreibweise oder beginnen Sie auf der Startseite."},
+	http.StatusForbidden: {Heading: "Zugriff nicht möglich",
+		Text: "Für diese Seite fehlt Ihnen die Berechtigung, oder Ihr Formular war veraltet. Laden Sie die Seite neu und versuchen Sie es noch einmal."},
 	http.StatusMethodNotAllowed: {Heading: "Aktion nicht möglich",
 		Text: "Diese Seite kann so nicht aufgerufen werden. Beginnen Sie bitte auf der Startseite."},
 	http.StatusInternalServerError: {Heading: "Ein Fehler ist aufgetreten",

@@ -7,6 +7,7 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/serviceportal/serviceportal/internal/identity"
 	"github.com/serviceportal/serviceportal/internal/tenant"
 )
 
@@ -27,7 +28,21 @@ type Info struct {
 	// RegionURL is the regional portal's root: "/" on the portal's main
 	// address, absolute when the request came to a city's own host name.
 	RegionURL string
+	// Session is the logged-in session, nil for anonymous requests.
+	Session *identity.Session
+	// Account is the session's account.
+	Account *identity.Account
+	// CSRF is the session's form token; forms of logged-in users carry it.
+	CSRF string
+	// IP is the client address, for throttling only; it is never logged.
+	IP string
 }
+
+// LoggedIn reports whether a full (second factor passed) session is present.
+func (i *Info) LoggedIn() bool { return i.Session != nil && i.Account != nil }
+
+// IsStaff reports whether the logged-in account is a staff account.
+func (i *Info) IsStaff() bool { return i.LoggedIn() && i.Account.Kind == identity.Staff }
 
 type infoKey struct{}
 

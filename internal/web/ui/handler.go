@@ -7,7 +7,10 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/serviceportal/serviceportal/internal/casework"
 	"github.com/serviceportal/serviceportal/internal/catalog"
+	"github.com/serviceportal/serviceportal/internal/identity"
+	"github.com/serviceportal/serviceportal/internal/submission"
 	"github.com/serviceportal/serviceportal/internal/tenant"
 	"github.com/serviceportal/serviceportal/internal/web/page"
 )
@@ -22,6 +25,13 @@ type Deps struct {
 	// FormAvailable says whether an online form can be started; nil
 	// means none can.
 	FormAvailable func(formID string) bool
+	Identity      *identity.Service
+	Submissions   *submission.Service
+	Cases         *casework.Cases
+	Mail          Mailer
+	// BaseURL makes links in e-mails absolute.
+	BaseURL string
+	Cookies Cookies
 }
 
 // Handler serves the pages of one tenant's portal; paths are relative to
@@ -33,11 +43,18 @@ type Handler struct {
 	pages   *page.Renderer
 	log     *slog.Logger
 	forms   func(string) bool
+	ident   *identity.Service
+	subs    *submission.Service
+	cases   *casework.Cases
+	mail    Mailer
+	baseURL string
+	cookies Cookies
 }
 
 // New returns the UI handler.
 func New(d Deps) *Handler {
-	return &Handler{dir: d.Tenants, catalog: d.Catalog, search: d.Search, pages: d.Pages, log: d.Log, forms: d.FormAvailable}
+	return &Handler{dir: d.Tenants, catalog: d.Catalog, search: d.Search, pages: d.Pages, log: d.Log, forms: d.FormAvailable,
+		ident: d.Identity, subs: d.Submissions, cases: d.Cases, mail: d.Mail, baseURL: d.BaseURL, cookies: d.Cookies}
 }
 
 // Routes registers the tenant-relative page routes on a new mux.
@@ -55,6 +72,7 @@ func (h *Handler) Routes() *http.ServeMux {
 	mux.HandleFunc("GET /leistungen/{slug}/zustaendigkeit", h.serviceResponsible)
 	mux.HandleFunc("GET /themen/{topic}", h.topicShow)
 	mux.HandleFunc("GET /suche", h.searchShow)
+	h.accountRoutes(mux)
 	mux.HandleFunc("/", h.notFound)
 	return mux
 }

@@ -1,0 +1,39 @@
+package page
+
+import (
+	"reflect"
+	"time"
+)
+
+// Input is one labelled text input with its hint, error and ARIA links,
+// rendered by the "input" template.
+type Input struct {
+	Name, Label, Type, Autocomplete, InputMode, Hint, Value, Error string
+}
+
+// formView is what form pages put in Data.View: Value and Err by name.
+type formView interface {
+	Value(field string) string
+	Err(field string) string
+}
+
+func newInput(d Data, name, label, typ, autocomplete, hint, mode string) Input {
+	in := Input{Name: name, Label: label, Type: typ, Autocomplete: autocomplete, Hint: hint, InputMode: mode}
+	if fv, ok := d.View.(formView); ok && !isNil(d.View) {
+		in.Value, in.Error = fv.Value(name), fv.Err(name)
+	}
+	return in
+}
+
+func isNil(v any) bool {
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
+}
+
+var berlin = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		return time.FixedZone("MEZ", 3600)
+	}
+	return loc
+}()

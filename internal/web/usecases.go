@@ -1,0 +1,132 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/serviceportal/serviceportal/internal/audit"
+	"github.com/serviceportal/serviceportal/internal/casework"
+	"github.com/serviceportal/serviceportal/internal/catalog"
+	"github.com/serviceportal/serviceportal/internal/identity"
+	"github.com/serviceportal/serviceportal/internal/keyring"
+	"github.com/serviceportal/serviceportal/internal/mail"
+	"github.com/serviceportal/serviceportal/internal/store"
+	"github.com/serviceportal/serviceportal/internal/submission"
+	"github.com/serviceportal/serviceportal/internal/tenant"
+	"github.com/serviceportal/serviceportal/internal/web/ui"
+)
+
+// UseCases are the portal's use-case services, built once per process and
+// shared by the pages, the API and the background jobs.
+type UseCases struct {
+	DB          *store.DB
+	Tenants     *tenant.Directory
+	Catalog     *catalog.Catalog
+	Search      *catalog.Index
+	Keys        *keyring.Keyring
+	Identity    *identity.Service
+	Audit       *audit.Log
+	Submissions *submission.Service
+	Cases       *casework.Cases
+	Outbox      *mail.Outbox
+}
+
+// NewUseCases wires the use cases on db with the master key.
+func NewUseCases(ctx context.Context, db *store.DB, master []byte) (*UseCases, error) {
+	u := &UseCases{DB: db, Tenants: tenant.NewDirectory(db), Audit: audit.New(db), Outbox: mail.NewOutbox(db, nil)}
+	u.Catalog = catalog.New(db, u.Tenants)
+	syn, err := catalog.DefaultSynonyms()
+	if err != nil {
+		return nil, err
+	}
+	if u.Search, err = catalog.NewIndex(ctx, u.Catalog, syn); err != nil {
+		return nil, err
+	}
+	if u.Keys, err = keyring.New(db, master); err != nil {
+		return nil, err
+	}
+	if u.Identity, err = identity.New(db, identity.Config{Key: master, Issuer: "Serviceportal Emscher-Lippe"}); err != nil {
+		return nil, fmt.Errorf("identity: %w", err)
+	}
+	u.Cases = casework.New(db, u.Audit, caseRoles{u})
+	u.Submissions = submission.New(db, u.Keys, u.Audit, u.openCase)
+	u.Cases.AddHook(u.reportToCitizen)
+	return u, nil
+}
+
+// openCase is the submit hook that gives every application its case, with
+// a deadline from the service's processing time.
+func (u *UseCases) openCase(ctx context.Context, s submission.Submission) error {
+	in := casework.OpenInput{TenantID: s.TenantID, SubmissionID: s.ID, ServiceID: s.ServiceID,
+		TrackingNumber: s.TrackingNumber, ReceivedAt: s.SubmittedAt}
+	if svc, err := u.Catalog.BySlug(ctx, s.ServiceID); err == nil {
+		in.Deadline = deadline(s.SubmittedAt, svc.Modules.Bearbeitungsdauer)
+	}
+	_, err := u.Cases.Open(ctx, in)
+	return err
+}
+
+func deadline(from time.Time, d catalog.Duration) time.Time {
+	if d.Max <= 0 {
+		return time.Time{}
+	}
+	switch d.Unit {
+	case "day", "workday":
+		return from.AddDate(0, 0, d.Max)
+	case "week":
+		return from.AddDate(0, 0, 7*d.Max)
+	case "month":
+		return from.AddDate(0, d.Max, 0)
+	case "year":
+		return from.AddDate(d.Max, 0, 0)
+	case "hour":
+		return from.Add(time.Duration(d.Max) * time.Hour)
+	}
+	return time.Time{}
+}
+
+// reportToCitizen mirrors every workflow step on the citizen's timeline.
+func (u *UseCases) reportToCitizen(ctx context.Context, c casework.Case, t casework.Transition, to casework.State, in casework.Input) error {
+	note := to.CitizenText
+	if t.Action == "request_documents" && in.Note != "" {
+		note += " " + in.Note
+	}
+	return u.Submissions.AddEvent(ctx, c.TenantID, c.SubmissionID, to.ID, note)
+}
+
+// caseRoles answers the case engine's role question through the identity
+// authorizer, so the permission rules live in one place.
+type caseRoles struct{ u *UseCases }
+
+func (r caseRoles) RolesFor(ctx context.Context, accountID, tenantID, serviceID string) ([]string, error) {
+	acc, err := r.u.Identity.Account(ctx, accountID)
+	if err != nil || acc.Kind != identity.Staff || acc.Disabled {
+		return nil, nil
+	}
+	grants, err := r.u.Identity.Grants(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	slug := ""
+	if svc, err := r.u.Catalog.BySlug(ctx, serviceID); err == nil {
+		slug = svc.Slug
+	}
+	p := identity.Principal{AccountID: accountID, Kind: identity.Staff, MFAPassed: true, Grants: grants}
+	ok, err := r.u.Identity.Authorizer().Can(ctx, p, identity.ProcessCase, identity.Target{TenantID: tenantID, ServiceSlug: slug})
+	if err != nil || !ok {
+		return nil, err
+	}
+	return []string{casework.RoleCaseworker}, nil
+}
+
+// outboxMailer queues the pages' e-mails in the outbox, inside the
+// request's transaction when there is one.
+type outboxMailer struct{ o *mail.Outbox }
+
+func (m outboxMailer) Send(ctx context.Context, msg ui.Mail) error {
+	secret := msg.Kind == string(mail.KindVerifyEmail) || msg.Kind == string(mail.KindPasswordReset)
+	_, err := m.o.Enqueue(ctx, mail.Message{TenantID: msg.TenantID, Kind: mail.Kind(msg.Kind), To: msg.To,
+		Subject: msg.Subject, Text: msg.Body, Secret: secret})
+	return err
+}
