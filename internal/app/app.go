@@ -17,8 +17,8 @@ import (
 
 	"github.com/serviceportal/serviceportal/internal/config"
 	"github.com/serviceportal/serviceportal/internal/identity"
-	"github.com/serviceportal/serviceportal/internal/mail"
 	"github.com/serviceportal/serviceportal/internal/jobs"
+	"github.com/serviceportal/serviceportal/internal/mail"
 	"github.com/serviceportal/serviceportal/internal/seed"
 	"github.com/serviceportal/serviceportal/internal/store"
 	"github.com/serviceportal/serviceportal/internal/web"

@@ -38,7 +38,7 @@ type Attachment struct {
 // mailbox reply).
 type NewAttachment struct {
 	TenantID, DraftID, SubmissionID, Owner string
-	FieldPath, Filename, ContentType    string
+	FieldPath, Filename, ContentType       string
 	// MaxSize bounds the stored size in bytes.
 	MaxSize int64
 }

@@ -90,7 +90,7 @@ func New(log *slog.Logger) (*Renderer, error) {
 		"fieldMode": func(d Data, name, label, typ, autocomplete, hint, mode string) Input {
 			return newInput(d, name, label, typ, autocomplete, hint, mode)
 		},
-		"date": func(t time.Time) string { return t.In(berlin).Format("02.01.2006") },
+		"date":     func(t time.Time) string { return t.In(berlin).Format("02.01.2006") },
 		"datetime": func(t time.Time) string { return t.In(berlin).Format("02.01.2006, 15:04 Uhr") },
 		"telHref": func(s string) string {
 			return "tel:" + strings.NewReplacer(" ", "", "-", "", "/", "").Replace(s)
