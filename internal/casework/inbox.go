@@ -10,7 +10,9 @@ import (
 
 // Filter narrows the inbox. Every field is optional.
 type Filter struct {
-	ServiceID  string
+	ServiceID string
+	// ServiceIDs limits to a set of services (a caseworker limited to some).
+	ServiceIDs []string
 	State      string
 	AssigneeID string
 	// Unassigned shows only cases nobody has taken.
@@ -36,6 +38,12 @@ func (f Filter) where(tenantID string, now time.Time) (string, []any) {
 	args := []any{tenantID}
 	if f.ServiceID != "" {
 		conds, args = append(conds, "service_id = ?"), append(args, f.ServiceID)
+	}
+	if len(f.ServiceIDs) > 0 {
+		conds = append(conds, "service_id IN ("+strings.TrimSuffix(strings.Repeat("?,", len(f.ServiceIDs)), ",")+")")
+		for _, id := range f.ServiceIDs {
+			args = append(args, id)
+		}
 	}
 	if f.State != "" {
 		conds, args = append(conds, "state = ?"), append(args, f.State)

@@ -25,6 +25,7 @@ var ErrTooLarge = errors.New("submission: file too large")
 type Attachment struct {
 	ID          string
 	TenantID    string
+	Owner       string
 	FieldPath   string
 	Filename    string
 	ContentType string
@@ -43,59 +44,89 @@ type NewAttachment struct {
 	MaxSize int64
 }
 
-// PutAttachment streams r into sealed chunks inside one transaction and
-// computes its SHA-512 on the way. A file over MaxSize is rejected with
-// ErrTooLarge and leaves nothing behind.
+// PutAttachment streams r into sealed chunks and computes its SHA-512 on
+// the way. Each chunk is its own short write, so a slow upload never holds
+// the database's writer; the file becomes visible only when its hash is
+// recorded at the end. A file over MaxSize is rejected with ErrTooLarge
+// and removed, as is a broken upload.
 func (s *Service) PutAttachment(ctx context.Context, in NewAttachment, r io.Reader) (Attachment, error) {
-	a := Attachment{ID: store.NewID(), TenantID: in.TenantID, FieldPath: in.FieldPath, Filename: in.Filename,
+	a := Attachment{ID: store.NewID(), TenantID: in.TenantID, Owner: in.Owner, FieldPath: in.FieldPath, Filename: in.Filename,
 		ContentType: in.ContentType, CreatedAt: s.now()}
-	err := s.db.InTx(ctx, func(ctx context.Context) error {
-		if _, err := s.db.Exec(ctx, `INSERT INTO attachments (id, tenant_id, draft_id, submission_id, owner, field_path, filename, content_type, size, sha512, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?)`, a.ID, a.TenantID, nullString(in.DraftID), nullString(in.SubmissionID), in.Owner,
-			a.FieldPath, a.Filename, a.ContentType, a.CreatedAt); err != nil {
-			return fmt.Errorf("submission: attachment: %w", err)
-		}
-		h := sha512.New()
-		buf := make([]byte, ChunkSize)
-		for seq := 0; ; seq++ {
-			n, rerr := io.ReadFull(r, buf)
-			if n > 0 {
-				a.Size += int64(n)
-				if in.MaxSize > 0 && a.Size > in.MaxSize {
-					return ErrTooLarge
-				}
-				h.Write(buf[:n])
-				sealed, err := s.keys.Seal(ctx, a.TenantID, buf[:n], chunkAAD(a.ID, seq))
-				if err != nil {
-					return err
-				}
-				if _, err := s.db.Exec(ctx, `INSERT INTO attachment_chunks (attachment_id, seq, data) VALUES (?, ?, ?)`, a.ID, seq, sealed); err != nil {
-					return fmt.Errorf("submission: attachment chunk: %w", err)
-				}
-			}
-			if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
-				break
-			}
-			if rerr != nil {
-				return fmt.Errorf("submission: read upload: %w", rerr)
-			}
-		}
-		a.SHA512 = hex.EncodeToString(h.Sum(nil))
-		_, err := s.db.Exec(ctx, `UPDATE attachments SET size = ?, sha512 = ? WHERE id = ?`, a.Size, a.SHA512, a.ID)
-		return err
-	})
-	if err != nil {
+	if _, err := s.db.Exec(ctx, `INSERT INTO attachments (id, tenant_id, draft_id, submission_id, owner, field_path, filename, content_type, size, sha512, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?)`, a.ID, a.TenantID, nullString(in.DraftID), nullString(in.SubmissionID), in.Owner,
+		a.FieldPath, a.Filename, a.ContentType, a.CreatedAt); err != nil {
+		return Attachment{}, fmt.Errorf("submission: attachment: %w", err)
+	}
+	if err := s.storeChunks(ctx, &a, in.MaxSize, r); err != nil {
+		s.db.Exec(context.WithoutCancel(ctx), `DELETE FROM attachments WHERE id = ?`, a.ID)
 		return Attachment{}, err
+	}
+	if _, err := s.db.Exec(ctx, `UPDATE attachments SET size = ?, sha512 = ? WHERE id = ?`, a.Size, a.SHA512, a.ID); err != nil {
+		return Attachment{}, fmt.Errorf("submission: attachment: %w", err)
 	}
 	return a, nil
 }
 
+func (s *Service) storeChunks(ctx context.Context, a *Attachment, maxSize int64, r io.Reader) error {
+	h := sha512.New()
+	buf := make([]byte, ChunkSize)
+	for seq := 0; ; seq++ {
+		n, rerr := io.ReadFull(r, buf)
+		if n > 0 {
+			a.Size += int64(n)
+			if maxSize > 0 && a.Size > maxSize {
+				return ErrTooLarge
+			}
+			h.Write(buf[:n])
+			sealed, err := s.keys.Seal(ctx, a.TenantID, buf[:n], chunkAAD(a.ID, seq))
+			if err != nil {
+				return err
+			}
+			if _, err := s.db.Exec(ctx, `INSERT INTO attachment_chunks (attachment_id, seq, data) VALUES (?, ?, ?)`, a.ID, seq, sealed); err != nil {
+				return fmt.Errorf("submission: attachment chunk: %w", err)
+			}
+		}
+		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
+			break
+		}
+		if rerr != nil {
+			return fmt.Errorf("submission: read upload: %w", rerr)
+		}
+	}
+	a.SHA512 = hex.EncodeToString(h.Sum(nil))
+	return nil
+}
+
+// DeleteBrokenUploads removes files whose upload never finished (the
+// portal stopped mid-upload); the retention job calls it.
+func (s *Service) DeleteBrokenUploads(ctx context.Context, olderThan time.Duration) (int64, error) {
+	r, err := s.db.Exec(ctx, `DELETE FROM attachments WHERE sha512 = '' AND created_at < ?`, s.now().Add(-olderThan))
+	if err != nil {
+		return 0, fmt.Errorf("submission: delete broken uploads: %w", err)
+	}
+	return r.RowsAffected()
+}
+
+// LinkAttachment hands a finished file to a submission under an owner tag
+// (e.g. "decision" for the Bescheid), inside the caller's transaction.
+func (s *Service) LinkAttachment(ctx context.Context, tenantID, id, submissionID, owner string) error {
+	r, err := s.db.Exec(ctx, `UPDATE attachments SET submission_id = ?, owner = ? WHERE tenant_id = ? AND id = ? AND sha512 <> ''`,
+		submissionID, owner, tenantID, id)
+	if err != nil {
+		return fmt.Errorf("submission: link attachment: %w", err)
+	}
+	if n, _ := r.RowsAffected(); n == 0 {
+		return store.ErrNotFound
+	}
+	return nil
+}
+
 func chunkAAD(id string, seq int) string { return "attachment:" + id + ":" + strconv.Itoa(seq) }
 
-const attachmentColumns = `id, tenant_id, field_path, filename, content_type, size, sha512, created_at`
+const attachmentColumns = `id, tenant_id, owner, field_path, filename, content_type, size, sha512, created_at`
 
 func (s *Service) attachments(ctx context.Context, where string, args ...any) ([]Attachment, error) {
-	rows, err := s.db.Query(ctx, `SELECT `+attachmentColumns+` FROM attachments WHERE `+where+` ORDER BY created_at, id`, args...)
+	rows, err := s.db.Query(ctx, `SELECT `+attachmentColumns+` FROM attachments WHERE sha512 <> '' AND `+where+` ORDER BY created_at, id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("submission: attachments: %w", err)
 	}
@@ -103,7 +134,7 @@ func (s *Service) attachments(ctx context.Context, where string, args ...any) ([
 	var out []Attachment
 	for rows.Next() {
 		var a Attachment
-		if err := rows.Scan(&a.ID, &a.TenantID, &a.FieldPath, &a.Filename, &a.ContentType, &a.Size, &a.SHA512, &a.CreatedAt); err != nil {
+		if err := rows.Scan(&a.ID, &a.TenantID, &a.Owner, &a.FieldPath, &a.Filename, &a.ContentType, &a.Size, &a.SHA512, &a.CreatedAt); err != nil {
 			return nil, err
 		}
 		out = append(out, a)
@@ -165,4 +196,18 @@ func (s *Service) WriteAttachment(ctx context.Context, w io.Writer, a Attachment
 		return fmt.Errorf("submission: attachment %s does not match its SHA-512", a.ID)
 	}
 	return nil
+}
+
+// AttachmentOf reports whether a finished file belongs to the submission.
+func (s *Service) AttachmentOf(ctx context.Context, tenantID, id, submissionID string) (bool, error) {
+	var n int
+	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM attachments WHERE tenant_id = ? AND id = ? AND submission_id = ? AND sha512 <> ''`,
+		tenantID, id, submissionID).Scan(&n)
+	return n > 0, err
+}
+
+// DeleteAttachment removes a file of a tenant.
+func (s *Service) DeleteAttachment(ctx context.Context, tenantID, id string) error {
+	_, err := s.db.Exec(ctx, `DELETE FROM attachments WHERE tenant_id = ? AND id = ?`, tenantID, id)
+	return err
 }

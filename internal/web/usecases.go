@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/serviceportal/serviceportal/internal/audit"
@@ -88,6 +89,11 @@ func deadline(from time.Time, d catalog.Duration) time.Time {
 
 // reportToCitizen mirrors every workflow step on the citizen's timeline.
 func (u *UseCases) reportToCitizen(ctx context.Context, c casework.Case, t casework.Transition, to casework.State, in casework.Input) error {
+	if in.DocumentID != "" && slices.Contains(t.Effects, "issue_decision") {
+		if err := u.Submissions.LinkAttachment(ctx, c.TenantID, in.DocumentID, c.SubmissionID, "decision"); err != nil {
+			return err
+		}
+	}
 	note := to.CitizenText
 	if t.Action == "request_documents" && in.Note != "" {
 		note += " " + in.Note

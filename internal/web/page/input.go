@@ -1,6 +1,7 @@
 package page
 
 import (
+	"fmt"
 	"reflect"
 	"time"
 )
@@ -11,15 +12,15 @@ type Input struct {
 	Name, Label, Type, Autocomplete, InputMode, Hint, Value, Error string
 }
 
-// formView is what form pages put in Data.View: Value and Err by name.
-type formView interface {
+// FormView is what form pages put in Data.View: Value and Err by name.
+type FormView interface {
 	Value(field string) string
 	Err(field string) string
 }
 
 func newInput(d Data, name, label, typ, autocomplete, hint, mode string) Input {
 	in := Input{Name: name, Label: label, Type: typ, Autocomplete: autocomplete, Hint: hint, InputMode: mode}
-	if fv, ok := d.View.(formView); ok && !isNil(d.View) {
+	if fv, ok := d.View.(FormView); ok && !isNil(d.View) {
 		in.Value, in.Error = fv.Value(name), fv.Err(name)
 	}
 	return in
@@ -37,3 +38,16 @@ var berlin = func() *time.Location {
 	}
 	return loc
 }()
+
+var roleLabels = map[string]string{
+	"region_admin": "Administration der Region", "operator_admin": "Administration des Rechenzentrums",
+	"tenant_admin": "Administration der Behörde", "coordinator": "Koordination (Loki)", "caseworker": "Sachbearbeitung",
+}
+
+func roleLabel(role any) string {
+	s := fmt.Sprint(role)
+	if l, ok := roleLabels[s]; ok {
+		return l
+	}
+	return s
+}

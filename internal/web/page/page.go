@@ -29,6 +29,7 @@ var views = []string{
 	"services", "topic", "service", "search",
 	"account_register", "account_login", "account_mfa", "account_totp", "account_recovery", "account_notice",
 	"account_forgot", "account_reset", "account_delete", "account",
+	"staff_home", "inbox", "case", "outbox", "staff_list",
 }
 
 // Renderer renders views. It is safe for concurrent use.
@@ -90,8 +91,16 @@ func New(log *slog.Logger) (*Renderer, error) {
 		"fieldMode": func(d Data, name, label, typ, autocomplete, hint, mode string) Input {
 			return newInput(d, name, label, typ, autocomplete, hint, mode)
 		},
-		"date":     func(t time.Time) string { return t.In(berlin).Format("02.01.2006") },
-		"datetime": func(t time.Time) string { return t.In(berlin).Format("02.01.2006, 15:04 Uhr") },
+		"staffField": func(d Data, name, label, typ, autocomplete string) Input {
+			in := Input{Name: name, Label: label, Type: typ, Autocomplete: autocomplete}
+			if v, ok := d.View.(interface{ FormView() FormView }); ok {
+				in.Value, in.Error = v.FormView().Value(name), v.FormView().Err(name)
+			}
+			return in
+		},
+		"roleLabel": roleLabel,
+		"date":      func(t time.Time) string { return t.In(berlin).Format("02.01.2006") },
+		"datetime":  func(t time.Time) string { return t.In(berlin).Format("02.01.2006, 15:04 Uhr") },
 		"telHref": func(s string) string {
 			return "tel:" + strings.NewReplacer(" ", "", "-", "", "/", "").Replace(s)
 		},

@@ -10,6 +10,7 @@ import (
 	"github.com/serviceportal/serviceportal/internal/casework"
 	"github.com/serviceportal/serviceportal/internal/catalog"
 	"github.com/serviceportal/serviceportal/internal/identity"
+	"github.com/serviceportal/serviceportal/internal/mail"
 	"github.com/serviceportal/serviceportal/internal/submission"
 	"github.com/serviceportal/serviceportal/internal/tenant"
 	"github.com/serviceportal/serviceportal/internal/web/page"
@@ -32,6 +33,9 @@ type Deps struct {
 	// BaseURL makes links in e-mails absolute.
 	BaseURL string
 	Cookies Cookies
+	// FormatAnswers shows answers by their form labels.
+	FormatAnswers AnswerFormatter
+	Outbox        *mail.Outbox
 }
 
 // Handler serves the pages of one tenant's portal; paths are relative to
@@ -49,12 +53,16 @@ type Handler struct {
 	mail    Mailer
 	baseURL string
 	cookies Cookies
+
+	formatAnswers AnswerFormatter
+	outbox        *mail.Outbox
 }
 
 // New returns the UI handler.
 func New(d Deps) *Handler {
 	return &Handler{dir: d.Tenants, catalog: d.Catalog, search: d.Search, pages: d.Pages, log: d.Log, forms: d.FormAvailable,
-		ident: d.Identity, subs: d.Submissions, cases: d.Cases, mail: d.Mail, baseURL: d.BaseURL, cookies: d.Cookies}
+		ident: d.Identity, subs: d.Submissions, cases: d.Cases, mail: d.Mail, baseURL: d.BaseURL, cookies: d.Cookies,
+		formatAnswers: d.FormatAnswers, outbox: d.Outbox}
 }
 
 // Routes registers the tenant-relative page routes on a new mux.
@@ -73,6 +81,7 @@ func (h *Handler) Routes() *http.ServeMux {
 	mux.HandleFunc("GET /themen/{topic}", h.topicShow)
 	mux.HandleFunc("GET /suche", h.searchShow)
 	h.accountRoutes(mux)
+	h.staffRoutes(mux)
 	mux.HandleFunc("/", h.notFound)
 	return mux
 }

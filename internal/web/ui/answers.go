@@ -1,0 +1,68 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/serviceportal/serviceportal/internal/submission"
+)
+
+// AnswerFormatter renders a submission's answers by the labels of its form
+// version; the form engine provides it.
+type AnswerFormatter func(formID, formVersion string, values map[string]any) ([]AnswerSection, bool)
+
+// answers shows the answers by label when the form is known, else by field
+// ID, so a case is readable even for a form that was removed.
+func (h *Handler) answers(s submission.Submission) []AnswerSection {
+	if s.Values == nil {
+		return nil
+	}
+	if h.formatAnswers != nil {
+		if secs, ok := h.formatAnswers(s.FormID, s.FormVersion, s.Values); ok {
+			return secs
+		}
+	}
+	keys := make([]string, 0, len(s.Values))
+	for k := range s.Values {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	sec := AnswerSection{Title: "Angaben"}
+	for _, k := range keys {
+		sec.Rows = append(sec.Rows, AnswerRow{Label: k, Value: plainValue(s.Values[k])})
+	}
+	return []AnswerSection{sec}
+}
+
+func plainValue(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case bool:
+		if x {
+			return "Ja"
+		}
+		return "Nein"
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = plainValue(e)
+		}
+		return strings.Join(parts, "; ")
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = k + ": " + plainValue(x[k])
+		}
+		return strings.Join(parts, ", ")
+	}
+	return fmt.Sprint(v)
+}
