@@ -127,3 +127,9 @@ func (s *Service) DeletePayload(ctx context.Context, tenantID, id string) error 
 		return err
 	})
 }
+
+// StatusToken returns the secret of a submission's status link, for the
+// e-mails that point the citizen to it.
+func (s *Service) StatusToken(ctx context.Context, tenantID, id string) (string, error) {
+	return s.statusToken(ctx, tenantID, id)
+}

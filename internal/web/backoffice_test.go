@@ -96,10 +96,15 @@ func TestCaseworkerFinishesACase(t *testing.T) {
 		due := time.Now().AddDate(0, 0, 14).Format("2006-01-02")
 		sabine.multipart(act, map[string]string{"aktion": "request_documents", "notiz": "Bitte den Impfpass hochladen.", "frist": due}, nil)
 		sabine.expect(200, "Offene Nachforderungen", "Bitte den Impfpass hochladen.")
-		if _, err := uc.Cases.AnswerRequests(context.Background(), res.Submission.TenantID, strings.TrimPrefix(link, "/dorsten/verwaltung/vorgaenge/")); err != nil {
-			t.Fatal(err)
-		}
-		sabine.get(link)
+		// The citizen follows the status link, reads the request and uploads.
+		erika := newBrowser(t, ts)
+		status := "/dorsten/status/" + res.StatusToken
+		erika.get(status).expect(200, "Bitte reichen Sie Unterlagen nach", "Bitte den Impfpass hochladen.", "Unterlagen nachreichen")
+		erika.upload(status+"/nachreichen", "datei", "impfpass.exe", []byte("MZ\x90\x00 not a pdf"))
+		erika.expect(200, "Erlaubt sind PDF, PNG und JPEG")
+		erika.upload(status+"/nachreichen", "datei", "Impfpass.pdf", []byte("%PDF-1.4\nImpfpass\n%%EOF\n"))
+		erika.expect(200, "Ihre Unterlagen sind bei der Behörde angekommen", "Impfpass.pdf")
+		sabine.get(link).expect(200, "In Prüfung", "Impfpass.pdf", "nachgereicht")
 		// A decision without Bescheid is refused; a non-PDF too.
 		sabine.multipart(act, map[string]string{"aktion": "approve"}, nil)
 		sabine.expect(200, "Bitte laden Sie den Bescheid als PDF hoch.")
@@ -108,10 +113,20 @@ func TestCaseworkerFinishesACase(t *testing.T) {
 		pdf := []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
 		sabine.multipart(act, map[string]string{"aktion": "approve"}, pdf)
 		sabine.expect(200, "Entschieden: bewilligt", "Bescheid_Hund.pdf")
-		// The citizen's timeline follows.
-		evs, _ := uc.Submissions.Events(context.Background(), res.Submission.TenantID, res.Submission.ID)
-		if last := evs[len(evs)-1]; last.Status != "bewilligt" {
-			t.Fatalf("citizen sees %q", last.Status)
+		// The citizen sees the decision and downloads the Bescheid.
+		erika.get(status).expect(200, "Bewilligt", "Ihr Bescheid liegt bereit", "Bescheid_Hund.pdf herunterladen")
+		bescheid := regexp.MustCompile(`href="(/dorsten/status/[^"]+/dateien/[a-z0-9]{26})">Bescheid`).FindStringSubmatch(erika.body)
+		if bescheid == nil {
+			t.Fatal("no Bescheid link")
+		}
+		erika.get(bescheid[1])
+		if erika.body != string(pdf) {
+			t.Fatalf("downloaded Bescheid differs: %q", erika.body)
+		}
+		// Another status token (or none) shows nothing.
+		newBrowser(t, ts).get("/dorsten/status/erfunden")
+		if b := newBrowser(t, ts).get("/gladbeck/status/" + res.StatusToken); b.code != 404 {
+			t.Fatalf("status link on another tenant: %d", b.code)
 		}
 		// Attachments download as attachments with nosniff.
 		aid := regexp.MustCompile(`/anhang/([a-z0-9]{26})"`).FindStringSubmatch(sabine.body)[1]
@@ -170,4 +185,20 @@ func TestStaffAdministrationIsScoped(t *testing.T) {
 	if citizen.code != 403 {
 		t.Fatalf("citizen got %d for the inbox", citizen.code)
 	}
+}
+
+func (b *browser) upload(path, field, name string, content []byte) {
+	b.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile(field, name)
+	fw.Write(content)
+	mw.Close()
+	req, _ := http.NewRequest("POST", b.base+path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	b.read(resp)
 }

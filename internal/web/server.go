@@ -67,6 +67,9 @@ func New(opts Options) (*Server, error) {
 			return nil, err
 		}
 	}
+	if uc.BaseURL == "" {
+		uc.BaseURL = strings.TrimRight(opts.BaseURL, "/")
+	}
 	dir, cat, search := uc.Tenants, uc.Catalog, uc.Search
 	if opts.Mail == nil {
 		opts.Mail = outboxMailer{uc.Outbox}
@@ -80,7 +83,7 @@ func New(opts Options) (*Server, error) {
 	}
 	pagesMux := ui.New(ui.Deps{Tenants: dir, Catalog: cat, Search: search, Pages: pages, Log: opts.Logger,
 		Identity: uc.Identity, Submissions: uc.Submissions, Cases: uc.Cases, Mail: opts.Mail,
-		BaseURL: s.baseURL, Cookies: ui.Cookies{Secure: s.secure}, Outbox: uc.Outbox}).Routes()
+		BaseURL: s.baseURL, Cookies: ui.Cookies{Secure: s.secure}, Outbox: uc.Outbox, Mailbox: uc.Mailbox}).Routes()
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)

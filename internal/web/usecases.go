@@ -12,6 +12,7 @@ import (
 	"github.com/serviceportal/serviceportal/internal/identity"
 	"github.com/serviceportal/serviceportal/internal/keyring"
 	"github.com/serviceportal/serviceportal/internal/mail"
+	"github.com/serviceportal/serviceportal/internal/mailbox"
 	"github.com/serviceportal/serviceportal/internal/store"
 	"github.com/serviceportal/serviceportal/internal/submission"
 	"github.com/serviceportal/serviceportal/internal/tenant"
@@ -31,6 +32,9 @@ type UseCases struct {
 	Submissions *submission.Service
 	Cases       *casework.Cases
 	Outbox      *mail.Outbox
+	Mailbox     *mailbox.Mailbox
+	// BaseURL makes the links in e-mails absolute.
+	BaseURL string
 }
 
 // NewUseCases wires the use cases on db with the master key.
@@ -51,7 +55,9 @@ func NewUseCases(ctx context.Context, db *store.DB, master []byte) (*UseCases, e
 		return nil, fmt.Errorf("identity: %w", err)
 	}
 	u.Cases = casework.New(db, u.Audit, caseRoles{u})
-	u.Submissions = submission.New(db, u.Keys, u.Audit, u.openCase)
+	u.Submissions = submission.New(db, u.Keys, u.Audit, u.openCase, u.confirmByMail)
+	u.Mailbox = mailbox.New(db, u.Keys)
+	u.Mailbox.Notify = u.announceMessage
 	u.Cases.AddHook(u.reportToCitizen)
 	return u, nil
 }
@@ -98,8 +104,104 @@ func (u *UseCases) reportToCitizen(ctx context.Context, c casework.Case, t casew
 	if t.Action == "request_documents" && in.Note != "" {
 		note += " " + in.Note
 	}
-	return u.Submissions.AddEvent(ctx, c.TenantID, c.SubmissionID, to.ID, note)
+	if err := u.Submissions.AddEvent(ctx, c.TenantID, c.SubmissionID, to.ID, note); err != nil {
+		return err
+	}
+	msg := mailbox.Message{TenantID: c.TenantID, SubmissionID: c.SubmissionID, Direction: mailbox.ToCitizen, Author: u.tenantName(ctx, c.TenantID)}
+	switch {
+	case t.Action == "request_documents":
+		msg.Subject = "Bitte reichen Sie Unterlagen nach"
+		msg.Body = in.Note + "\n\nBitte laden Sie die Unterlagen bis zum " + in.Deadline.In(berlin).Format("02.01.2006") + " hier hoch."
+	case slices.Contains(t.Effects, "issue_decision"):
+		msg.Subject = "Ihr Bescheid liegt bereit"
+		msg.Body = to.CitizenText + " Den Bescheid können Sie hier herunterladen."
+		if in.Note != "" {
+			msg.Body += "\n\n" + in.Note
+		}
+		if in.DocumentID != "" {
+			msg.AttachmentIDs = []string{in.DocumentID}
+		}
+	default:
+		return nil
+	}
+	_, err := u.Mailbox.Post(ctx, msg)
+	return err
 }
+
+func (u *UseCases) tenantName(ctx context.Context, id string) string {
+	ts, err := u.Tenants.List(ctx)
+	if err != nil {
+		return ""
+	}
+	for _, t := range ts {
+		if t.ID == id {
+			return t.Name
+		}
+	}
+	return ""
+}
+
+// statusLink is the citizen's secret link to an application.
+func (u *UseCases) statusLink(ctx context.Context, tenantID, submissionID string) (string, tenant.Tenant, error) {
+	var ten tenant.Tenant
+	token, err := u.Submissions.StatusToken(ctx, tenantID, submissionID)
+	if err != nil {
+		return "", ten, err
+	}
+	ts, err := u.Tenants.List(ctx)
+	if err != nil {
+		return "", ten, err
+	}
+	for _, t := range ts {
+		if t.ID == tenantID {
+			ten = t
+		}
+	}
+	return u.BaseURL + "/" + ten.Slug + "/status/" + token, ten, nil
+}
+
+// confirmByMail tells the applicant (if they gave an address) that the
+// application arrived, with the status link and never the answers.
+func (u *UseCases) confirmByMail(ctx context.Context, s submission.Submission) error {
+	if s.ContactEmail == "" {
+		return nil
+	}
+	link, ten, err := u.statusLink(ctx, s.TenantID, s.ID)
+	if err != nil {
+		return err
+	}
+	_, err = u.Outbox.Enqueue(ctx, mail.Message{TenantID: s.TenantID, Kind: mail.KindReceipt, To: s.ContactEmail,
+		Subject: "Ihr Antrag ist eingegangen (" + s.TrackingNumber + ")",
+		Text: "Guten Tag,\n\nIhr Antrag ist bei der " + ten.Name + " eingegangen. Ihre Vorgangsnummer ist " + s.TrackingNumber +
+			".\n\nDen Stand Ihres Antrags, Nachrichten der Behörde und Ihre Eingangsbestätigung finden Sie hier:\n" + link +
+			"\n\nBewahren Sie diesen Link auf; er ist nur für Sie bestimmt.\n\nIhr Serviceportal " + ten.ShortName})
+	return err
+}
+
+// announceMessage sends the e-mail notice of a new postbox message.
+func (u *UseCases) announceMessage(ctx context.Context, m mailbox.Message) error {
+	sub, err := u.Submissions.Submission(ctx, m.TenantID, m.SubmissionID)
+	if err != nil || sub.ContactEmail == "" {
+		return err
+	}
+	link, ten, err := u.statusLink(ctx, m.TenantID, m.SubmissionID)
+	if err != nil {
+		return err
+	}
+	_, err = u.Outbox.Enqueue(ctx, mail.Message{TenantID: m.TenantID, Kind: mail.KindMailboxNotice, To: sub.ContactEmail,
+		Subject: "Neue Nachricht zu Ihrem Antrag " + sub.TrackingNumber,
+		Text: "Guten Tag,\n\nzu Ihrem Antrag " + sub.TrackingNumber + " gibt es eine neue Nachricht der " + ten.Name +
+			": „" + m.Subject + "“.\n\nSie lesen sie hier:\n" + link + "\n\nIhr Serviceportal " + ten.ShortName})
+	return err
+}
+
+var berlin = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		return time.FixedZone("MEZ", 3600)
+	}
+	return loc
+}()
 
 // caseRoles answers the case engine's role question through the identity
 // authorizer, so the permission rules live in one place.

@@ -29,7 +29,7 @@ var views = []string{
 	"services", "topic", "service", "search",
 	"account_register", "account_login", "account_mfa", "account_totp", "account_recovery", "account_notice",
 	"account_forgot", "account_reset", "account_delete", "account",
-	"staff_home", "inbox", "case", "outbox", "staff_list",
+	"staff_home", "inbox", "case", "outbox", "staff_list", "status",
 }
 
 // Renderer renders views. It is safe for concurrent use.

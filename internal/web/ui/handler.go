@@ -11,6 +11,7 @@ import (
 	"github.com/serviceportal/serviceportal/internal/catalog"
 	"github.com/serviceportal/serviceportal/internal/identity"
 	"github.com/serviceportal/serviceportal/internal/mail"
+	"github.com/serviceportal/serviceportal/internal/mailbox"
 	"github.com/serviceportal/serviceportal/internal/submission"
 	"github.com/serviceportal/serviceportal/internal/tenant"
 	"github.com/serviceportal/serviceportal/internal/web/page"
@@ -36,6 +37,7 @@ type Deps struct {
 	// FormatAnswers shows answers by their form labels.
 	FormatAnswers AnswerFormatter
 	Outbox        *mail.Outbox
+	Mailbox       *mailbox.Mailbox
 }
 
 // Handler serves the pages of one tenant's portal; paths are relative to
@@ -56,13 +58,14 @@ type Handler struct {
 
 	formatAnswers AnswerFormatter
 	outbox        *mail.Outbox
+	mailbox       *mailbox.Mailbox
 }
 
 // New returns the UI handler.
 func New(d Deps) *Handler {
 	return &Handler{dir: d.Tenants, catalog: d.Catalog, search: d.Search, pages: d.Pages, log: d.Log, forms: d.FormAvailable,
 		ident: d.Identity, subs: d.Submissions, cases: d.Cases, mail: d.Mail, baseURL: d.BaseURL, cookies: d.Cookies,
-		formatAnswers: d.FormatAnswers, outbox: d.Outbox}
+		formatAnswers: d.FormatAnswers, outbox: d.Outbox, mailbox: d.Mailbox}
 }
 
 // Routes registers the tenant-relative page routes on a new mux.
@@ -82,6 +85,7 @@ func (h *Handler) Routes() *http.ServeMux {
 	mux.HandleFunc("GET /suche", h.searchShow)
 	h.accountRoutes(mux)
 	h.staffRoutes(mux)
+	h.statusRoutes(mux)
 	mux.HandleFunc("/", h.notFound)
 	return mux
 }
