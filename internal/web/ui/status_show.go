@@ -113,7 +113,9 @@ func (h *Handler) statusReply(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	back := request.From(r).Base + "/status/" + v.Token
-	fail := func(msg string) { http.Redirect(w, r, back+"?fehler="+urlQuery(msg)+"#nachreichen", http.StatusSeeOther) }
+	fail := func(msg string) {
+		http.Redirect(w, r, back+"?fehler="+urlQuery(msg)+"#nachreichen", http.StatusSeeOther)
+	}
 	var ids []string
 	up, err := readUpload(r, []string{"application/pdf", "image/png", "image/jpeg"}, func(field, filename, ct string, body io.Reader) error {
 		a, err := h.subs.PutAttachment(r.Context(), submission.NewAttachment{TenantID: v.Submission.TenantID, SubmissionID: v.Submission.ID,
