@@ -28,6 +28,7 @@ const (
 // Env gives the command its environment; os.Getenv in production.
 type Env struct {
 	Getenv func(string) string
+	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
 }
@@ -44,6 +45,7 @@ func commands() []command {
 		{"serve", "startet das Portal (Standard ohne Unterbefehl)", "serviceportal serve [Optionen]", runServe, 0},
 		{"migrate", "bringt das Datenbankschema auf den neuesten Stand", "serviceportal migrate [Optionen]", runMigrate, 0},
 		{"seed", "legt die Region Emscher-Lippe an, soweit sie fehlt (ändert Vorhandenes nicht)", "serviceportal seed [Optionen]", runSeed, 0},
+		{"user", "verwaltet Zugänge: user add legt Mitarbeitende mit Rolle an", "serviceportal user add --name NAME --email ADRESSE --role ROLLE [--tenant KÜRZEL|--operator KÜRZEL] [--password-stdin]", nil, -1},
 		{"import", "importiert Kataloge: import leika ORDNER lädt die LeiKa-/OZG-CSV-Dateien (wiederholbar)", "serviceportal import leika ORDNER", runImport, 2},
 		{"backup", "schreibt eine konsistente Kopie der SQLite-Datenbank, während das Portal läuft", "serviceportal backup [Optionen] ZIELDATEI", runBackup, 1},
 		{"version", "zeigt die Version", "serviceportal version", nil, 0},
@@ -75,6 +77,9 @@ func Run(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "Fehler: unbekannter Unterbefehl %q.\n\n", name)
 		printHelp(env.Stderr)
 		return ExitConfig
+	}
+	if cmd.name == "user" {
+		return runUserCommand(ctx, args, env)
 	}
 	if cmd.name == "version" {
 		fmt.Fprintln(env.Stdout, "serviceportal", version())
@@ -131,4 +136,31 @@ func version() string {
 		}
 	}
 	return "dev"
+}
+
+// runUserCommand parses the common settings after the user subcommand's
+// own arguments: `user add --name … --data ./data`.
+func runUserCommand(ctx context.Context, args []string, env Env) int {
+	if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
+		fmt.Fprintln(env.Stdout, "serviceportal user add --name NAME --email ADRESSE --role ROLLE [--tenant KÜRZEL|--operator KÜRZEL] [--services a,b] [--password-stdin]")
+		fmt.Fprintln(env.Stdout, "Die Einstellungen (Datenbank, Datenordner) kommen aus den SERVICEPORTAL_*-Variablen.")
+		return ExitOK
+	}
+	cfg, err := config.NewFlagSet("user", env.Getenv, env.Stderr).Parse(nil)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "Fehler in der Konfiguration:\n%s\n", indent(err.Error()))
+		return ExitConfig
+	}
+	stdin := env.Stdin
+	if stdin == nil {
+		stdin = strings.NewReader("")
+	}
+	if err := runUser(ctx, cfg, args, env, stdin); err != nil {
+		fmt.Fprintf(env.Stderr, "Fehler: %s\n", err)
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
+		return ExitError
+	}
+	return ExitOK
 }

@@ -96,3 +96,29 @@ func TestSeedAndBackup(t *testing.T) {
 		})
 	}
 }
+
+func TestUserAdd(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"SERVICEPORTAL_DATA": t.TempDir()}
+	if code, _, errOut := run(t, env, "seed"); code != ExitOK {
+		t.Fatalf("seed: %s", errOut)
+	}
+	tests := []struct {
+		args     []string
+		wantCode int
+		want     string
+	}{
+		{[]string{"user", "add", "--name", "Anna Admin", "--email", "anna@dorsten.example", "--role", "tenant_admin", "--tenant", "dorsten"}, ExitOK, "passwort-neu?token="},
+		{[]string{"user", "add", "--name", "Olaf", "--email", "olaf@gkd.example", "--role", "operator_admin", "--operator", "gkd-re"}, ExitOK, "Zugang angelegt"},
+		{[]string{"user", "add", "--name", "X", "--email", "x@example.org", "--role", "tenant_admin", "--tenant", "bochum"}, ExitError, "gibt es nicht"},
+		{[]string{"user", "add", "--name", "X", "--email", "x@example.org", "--role", "tenant_admin"}, ExitError, "passen nicht zusammen"},
+		{[]string{"user", "add", "--email", "x@example.org"}, ExitError, "nötig"},
+		{[]string{"user", "delete"}, ExitError, "unbekannter Aufruf"},
+	}
+	for _, tt := range tests {
+		code, out, errOut := run(t, env, tt.args...)
+		if code != tt.wantCode || !strings.Contains(out+errOut, tt.want) {
+			t.Errorf("%v: exit %d, %q %q; want %d with %q", tt.args, code, out, errOut, tt.wantCode, tt.want)
+		}
+	}
+}

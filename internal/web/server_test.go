@@ -28,6 +28,17 @@ func newServer(t *testing.T, db *store.DB) *httptest.Server {
 // tests that look into the outbox or set up accounts.
 func newPortal(t *testing.T, db *store.DB) (*httptest.Server, *web.UseCases) {
 	t.Helper()
+	return newPortalWithBase(t, db, "http://portal.test")
+}
+
+func newServerWithBase(t *testing.T, db *store.DB, base string) *httptest.Server {
+	t.Helper()
+	ts, _ := newPortalWithBase(t, db, base)
+	return ts
+}
+
+func newPortalWithBase(t *testing.T, db *store.DB, base string) (*httptest.Server, *web.UseCases) {
+	t.Helper()
 	ctx := context.Background()
 	if _, err := seed.All(ctx, db); err != nil {
 		t.Fatal(err)
@@ -36,7 +47,7 @@ func newPortal(t *testing.T, db *store.DB) (*httptest.Server, *web.UseCases) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(web.Options{DB: db, BaseURL: "http://portal.test", Logger: slog.New(slog.DiscardHandler), Version: "test", UseCases: uc})
+	srv, err := web.New(web.Options{DB: db, BaseURL: base, Logger: slog.New(slog.DiscardHandler), Version: "test", UseCases: uc})
 	if err != nil {
 		t.Fatal(err)
 	}
