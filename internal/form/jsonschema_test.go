@@ -140,7 +140,7 @@ func TestBuiltinSubmissions(t *testing.T) {
 			}
 			// Breaking the submission must break the schema check.
 			for k := range data {
-				if fd, ok := f.idx.fields[k]; ok && fd.Required && fd.VisibleIf == "" && fd.group == nil {
+				if fd, ok := f.idx.fields[k]; ok && fd.Required && fd.VisibleIf == "" && fd.group == nil && f.idx.steps[fd.StepID()].VisibleIf == "" {
 					broken := map[string]any{}
 					for k2, v := range data {
 						if k2 != k {
