@@ -107,7 +107,11 @@ func Serve(ctx context.Context, cfg config.Config, db *store.DB, ln net.Listener
 	}
 	dispatcher := mail.NewDispatcher(uc.Outbox, sender, mail.DispatcherOptions{Logger: log})
 	go dispatcher.Run(ctx, 2*time.Second)
-	handler, err := web.New(web.Options{DB: db, BaseURL: cfg.BaseURL, Logger: log, Version: version, UseCases: uc})
+	citizenLogin, err := citizenOIDC(ctx, cfg, master)
+	if err != nil {
+		return err
+	}
+	handler, err := web.New(web.Options{DB: db, BaseURL: cfg.BaseURL, Logger: log, Version: version, UseCases: uc, OIDC: citizenLogin})
 	if err != nil {
 		return err
 	}

@@ -37,6 +37,12 @@ type Config struct {
 	// the session secrets. Empty: a key file in the data folder is used
 	// (created on first start) – fine for one host, not for a cluster.
 	MasterKey string
+	// OIDCIssuer, OIDCClientID and OIDCClientSecret configure the citizens'
+	// login through an OpenID Provider (BundID behind an OIDC front); all
+	// three or none.
+	OIDCIssuer       string
+	OIDCClientID     string
+	OIDCClientSecret string
 }
 
 // Defaults for a new user's first start.
@@ -61,6 +67,9 @@ func settings(c *Config, demo *string) []setting {
 		{"demo", "SERVICEPORTAL_DEMO", "Demo-Region und Demo-Zugänge anlegen (true/false)", demo, "true"},
 		{"log-format", "SERVICEPORTAL_LOG_FORMAT", "Protokollformat: text oder json", &c.LogFormat, "text"},
 		{"master-key", "SERVICEPORTAL_MASTER_KEY", "Hauptschlüssel (32 Byte, Base64); leer: Schlüsseldatei im Datenordner", &c.MasterKey, ""},
+		{"oidc-issuer", "SERVICEPORTAL_OIDC_ISSUER", "OpenID-Provider für die Bürgeranmeldung (BundID), https-Adresse; leer: keine Anmeldung mit BundID", &c.OIDCIssuer, ""},
+		{"oidc-client-id", "SERVICEPORTAL_OIDC_CLIENT_ID", "Client-ID des Portals beim OpenID-Provider", &c.OIDCClientID, ""},
+		{"oidc-client-secret", "SERVICEPORTAL_OIDC_CLIENT_SECRET", "Client-Secret des Portals beim OpenID-Provider", &c.OIDCClientSecret, ""},
 	}
 }
 
@@ -133,7 +142,38 @@ func (c Config) Validate() error {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("SERVICEPORTAL_LOG_FORMAT/--log-format: %q ist unbekannt; erlaubt sind text oder json", c.LogFormat))
 	}
+	errs = append(errs, c.checkOIDC()...)
 	return errors.Join(errs...)
+}
+
+// OIDCConfigured reports whether the citizens' BundID login is set up.
+func (c Config) OIDCConfigured() bool { return c.OIDCIssuer != "" }
+
+// checkOIDC wants all three OIDC settings or none, and the issuer on
+// https: tokens and the client secret must not cross the network in the
+// clear. Loopback http is allowed for a local test provider.
+func (c Config) checkOIDC() []error {
+	set := 0
+	for _, v := range []string{c.OIDCIssuer, c.OIDCClientID, c.OIDCClientSecret} {
+		if v != "" {
+			set++
+		}
+	}
+	if set == 0 {
+		return nil
+	}
+	var errs []error
+	if set < 3 {
+		errs = append(errs, errors.New("SERVICEPORTAL_OIDC_ISSUER, SERVICEPORTAL_OIDC_CLIENT_ID, SERVICEPORTAL_OIDC_CLIENT_SECRET: für die Anmeldung mit BundID sind alle drei Angaben nötig; lassen Sie alle drei leer, um sie abzuschalten"))
+	}
+	if c.OIDCIssuer != "" {
+		u, err := url.Parse(c.OIDCIssuer)
+		loopback := err == nil && u.Scheme == "http" && (u.Hostname() == "127.0.0.1" || u.Hostname() == "localhost" || u.Hostname() == "::1")
+		if err != nil || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || (u.Scheme != "https" && !loopback) {
+			errs = append(errs, fmt.Errorf("SERVICEPORTAL_OIDC_ISSUER/--oidc-issuer: %q ist keine https-Adresse wie https://id.example.de/realms/bund (http nur für 127.0.0.1 oder localhost)", c.OIDCIssuer))
+		}
+	}
+	return errs
 }
 
 func checkDatabaseURL(raw string) error {

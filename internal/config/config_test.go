@@ -70,3 +70,40 @@ func TestInvalidConfiguration(t *testing.T) {
 		t.Errorf("socket URL rejected: %v", err)
 	}
 }
+
+func TestOIDCSettings(t *testing.T) {
+	t.Parallel()
+	all := func(issuer string) map[string]string {
+		return map[string]string{"SERVICEPORTAL_OIDC_ISSUER": issuer, "SERVICEPORTAL_OIDC_CLIENT_ID": "serviceportal", "SERVICEPORTAL_OIDC_CLIENT_SECRET": "geheim"}
+	}
+	tests := map[string]struct {
+		env  map[string]string
+		args []string
+		want string // empty: valid
+	}{
+		"none":                  {env: nil},
+		"https":                 {env: all("https://id.example.de/realms/bund")},
+		"loopback http":         {env: all("http://127.0.0.1:8081")},
+		"localhost http":        {env: all("http://localhost:8081/realms/test")},
+		"flags":                 {args: []string{"--oidc-issuer", "https://id.example.de", "--oidc-client-id", "sp", "--oidc-client-secret", "s"}},
+		"plain http":            {env: all("http://id.example.de"), want: "OIDC_ISSUER"},
+		"not a URL":             {env: all("id.example.de"), want: "https-Adresse"},
+		"with query":            {env: all("https://id.example.de/?x=1"), want: "OIDC_ISSUER"},
+		"issuer only":           {env: map[string]string{"SERVICEPORTAL_OIDC_ISSUER": "https://id.example.de"}, want: "alle drei"},
+		"secret missing":        {env: map[string]string{"SERVICEPORTAL_OIDC_ISSUER": "https://id.example.de", "SERVICEPORTAL_OIDC_CLIENT_ID": "sp"}, want: "alle drei"},
+		"client without issuer": {env: map[string]string{"SERVICEPORTAL_OIDC_CLIENT_ID": "sp", "SERVICEPORTAL_OIDC_CLIENT_SECRET": "s"}, want: "alle drei"},
+	}
+	for name, tt := range tests {
+		_, err := NewFlagSet("serve", env(tt.env), io.Discard).Parse(tt.args)
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("%s: rejected: %v", name, err)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("%s: err = %v, want it to mention %q", name, err, tt.want)
+		}
+	}
+	c, _ := NewFlagSet("serve", env(all("https://id.example.de")), io.Discard).Parse(nil)
+	if !c.OIDCConfigured() || c.OIDCClientID != "serviceportal" || c.OIDCClientSecret != "geheim" {
+		t.Errorf("settings not read: %+v", c)
+	}
+}

@@ -203,3 +203,17 @@ func isUniqueViolation(err error) bool {
 	msg := strings.ToLower(err.Error())
 	return strings.Contains(msg, "unique constraint") || strings.Contains(msg, "duplicate key") || strings.Contains(msg, "23505")
 }
+
+// ByIdempotencyKey returns the submission made with key, with its status
+// token, so a repeated final click finds the receipt of the first one.
+func (s *Service) ByIdempotencyKey(ctx context.Context, tenantID, key string) (Result, error) {
+	var id string
+	if err := s.db.QueryRow(ctx, `SELECT id FROM submissions WHERE tenant_id = ? AND idempotency_key = ?`, tenantID, key).Scan(&id); err != nil {
+		return Result{}, notFound(err)
+	}
+	return s.replay(ctx, tenantID, id)
+}
+
+// ResumeKey is the idempotency key of the submission made from the draft
+// with this resume token.
+func ResumeKey(resumeToken string) string { return "resume:" + hashSecret(resumeToken) }

@@ -21,11 +21,12 @@ import (
 
 // browser is an HTTP client with cookies that remembers the last page.
 type browser struct {
-	t    *testing.T
-	base string
-	c    *http.Client
-	body string
-	code int
+	t       *testing.T
+	base    string
+	c       *http.Client
+	body    string
+	code    int
+	lastURL string
 }
 
 func newBrowser(t *testing.T, ts *httptest.Server) *browser {
@@ -58,6 +59,7 @@ func (b *browser) post(path string, form url.Values) *browser {
 
 func (b *browser) read(resp *http.Response) {
 	defer resp.Body.Close()
+	b.lastURL = resp.Request.URL.RequestURI()
 	body, _ := io.ReadAll(resp.Body)
 	b.body, b.code = string(body), resp.StatusCode
 }

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/serviceportal/serviceportal/internal/identity/oidc"
 	"github.com/serviceportal/serviceportal/internal/store"
 	"github.com/serviceportal/serviceportal/internal/web/api"
 	"github.com/serviceportal/serviceportal/internal/web/page"
@@ -35,6 +36,8 @@ type Options struct {
 	MasterKey []byte
 	// Mail sends the portal's e-mails (through the outbox).
 	Mail ui.Mailer
+	// OIDC is the citizens' eID login (BundID); nil when not configured.
+	OIDC *oidc.Provider
 }
 
 // Server is the portal's HTTP handler.
@@ -83,14 +86,15 @@ func New(opts Options) (*Server, error) {
 	}
 	pagesMux := ui.New(ui.Deps{Tenants: dir, Catalog: cat, Search: search, Pages: pages, Log: opts.Logger,
 		Identity: uc.Identity, Submissions: uc.Submissions, Cases: uc.Cases, Mail: opts.Mail,
-		BaseURL: s.baseURL, Cookies: ui.Cookies{Secure: s.secure}, Outbox: uc.Outbox, Mailbox: uc.Mailbox}).Routes()
+		BaseURL: s.baseURL, Cookies: ui.Cookies{Secure: s.secure}, Outbox: uc.Outbox, Mailbox: uc.Mailbox, Forms: builtinForms{},
+		OIDC: opts.OIDC}).Routes()
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.metrics.handler())
 	mux.Handle("GET "+static.Prefix, static.Handler())
-	mux.Handle("/api/", api.New(api.Deps{Tenants: dir, Catalog: cat, Search: search, BaseURL: s.baseURL, Log: opts.Logger}).Routes())
+	mux.Handle("/api/", api.New(api.Deps{Tenants: dir, Catalog: cat, Search: search, Subs: uc.Submissions, BaseURL: s.baseURL, Log: opts.Logger}).Routes())
 	mux.Handle("/", s.tenantPages(pagesMux))
 
 	var h http.Handler = recordRoute(mux)

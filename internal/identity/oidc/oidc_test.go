@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/serviceportal/serviceportal/internal/identity"
+	"github.com/serviceportal/serviceportal/internal/identity/oidc/oidctest"
 	"github.com/serviceportal/serviceportal/internal/store"
 	"github.com/serviceportal/serviceportal/internal/store/storetest"
 )
@@ -19,24 +20,24 @@ const redirectURL = "http://portal.test/login/callback"
 var testKey = []byte("0123456789abcdef0123456789abcdef")
 
 var (
-	erika = &testUser{subject: "bpk2-erika", email: "Erika@Example.org", emailVerified: true, name: "Erika Mustermann", acr: "STORK-QAA-Level-3"}
-	basis = &testUser{subject: "bpk2-basis", email: "basis@example.org", emailVerified: true, acr: "STORK-QAA-Level-1"}
+	erika = oidctest.User{Subject: "bpk2-erika", Email: "Erika@Example.org", EmailVerified: true, Name: "Erika Mustermann", ACR: "STORK-QAA-Level-3"}
+	basis = oidctest.User{Subject: "bpk2-basis", Email: "basis@example.org", EmailVerified: true, ACR: "STORK-QAA-Level-1"}
 )
 
 // setup starts a provider with a normal client and one whose ID tokens are
 // already expired when issued.
-func setup(t *testing.T) *testOP {
+func setup(t *testing.T) *oidctest.Provider {
 	t.Helper()
-	o := newTestOP(t)
-	o.addClient(&testClient{id: "portal", secret: "geheim-und-lang", redirectURIs: []string{redirectURL}, tokenLifetime: 5 * time.Minute})
-	o.addClient(&testClient{id: "portal-expired", secret: "geheim-und-lang", redirectURIs: []string{redirectURL}, tokenLifetime: -time.Hour})
+	o := oidctest.Start(t)
+	o.AddClient(oidctest.Client{ID: "portal", Secret: "geheim-und-lang", RedirectURIs: []string{redirectURL}})
+	o.AddClient(oidctest.Client{ID: "portal-expired", Secret: "geheim-und-lang", RedirectURIs: []string{redirectURL}, TokenLifetime: -time.Hour})
 	return o
 }
 
-func newRP(t *testing.T, o *testOP, clientID string, mod func(*Config)) *Provider {
+func newRP(t *testing.T, o *oidctest.Provider, clientID string, mod func(*Config)) *Provider {
 	t.Helper()
-	cfg := Config{Issuer: o.server.URL, ClientID: clientID, ClientSecret: "geheim-und-lang", RedirectURL: redirectURL,
-		Kind: identity.Citizen, Key: testKey, HTTPClient: o.server.Client()}
+	cfg := Config{Issuer: o.Issuer(), ClientID: clientID, ClientSecret: "geheim-und-lang", RedirectURL: redirectURL,
+		Kind: identity.Citizen, Key: testKey, HTTPClient: o.HTTPClient()}
 	if mod != nil {
 		mod(&cfg)
 	}
@@ -49,7 +50,7 @@ func newRP(t *testing.T, o *testOP, clientID string, mod func(*Config)) *Provide
 
 // browse follows the provider's redirects like a browser until the
 // provider sends it back to the portal, and returns that callback's query.
-func browse(t *testing.T, o *testOP, authURL string) url.Values {
+func browse(t *testing.T, o *oidctest.Provider, authURL string) url.Values {
 	t.Helper()
 	client := &http.Client{CheckRedirect: func(req *http.Request, _ []*http.Request) error {
 		if strings.HasPrefix(req.URL.String(), redirectURL) {
@@ -74,7 +75,7 @@ func TestCodeFlow(t *testing.T) {
 	o := setup(t)
 	rp := newRP(t, o, "portal", nil)
 	ctx := context.Background()
-	o.signInAs(erika)
+	o.SignInAs(erika)
 
 	authURL, cookie, err := rp.Start(identity.TrustNone, "/dorsten/antraege")
 	if err != nil {
@@ -97,7 +98,7 @@ func TestCodeFlow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Subject != "bpk2-erika" || res.Issuer != o.server.URL || res.Email != "Erika@Example.org" || !res.EmailVerified ||
+	if res.Subject != "bpk2-erika" || res.Issuer != o.Issuer() || res.Email != "Erika@Example.org" || !res.EmailVerified ||
 		res.Trust != identity.TrustSubstanziell || res.ReturnTo != "/dorsten/antraege" || res.Kind != identity.Citizen {
 		t.Fatalf("result = %+v", res)
 	}
@@ -134,7 +135,7 @@ func TestCodeReplay(t *testing.T) {
 	t.Parallel()
 	o := setup(t)
 	rp := newRP(t, o, "portal", nil)
-	o.signInAs(erika)
+	o.SignInAs(erika)
 	authURL, cookie, _ := rp.Start(identity.TrustNone, "")
 	cb := browse(t, o, authURL)
 	if _, err := rp.Finish(context.Background(), cb, cookie); err != nil {
@@ -149,7 +150,7 @@ func TestWrongNonce(t *testing.T) {
 	t.Parallel()
 	o := setup(t)
 	rp := newRP(t, o, "portal", nil)
-	o.signInAs(erika)
+	o.SignInAs(erika)
 	authURL, cookie, _ := rp.Start(identity.TrustNone, "")
 	// An attacker's authorization request: same state and PKCE, another
 	// nonce, as when a code obtained elsewhere is injected.
@@ -167,7 +168,7 @@ func TestExpiredIDToken(t *testing.T) {
 	t.Parallel()
 	o := setup(t)
 	rp := newRP(t, o, "portal-expired", nil)
-	o.signInAs(erika)
+	o.SignInAs(erika)
 	authURL, cookie, _ := rp.Start(identity.TrustNone, "")
 	_, err := rp.Finish(context.Background(), browse(t, o, authURL), cookie)
 	if !errors.Is(err, ErrInvalidToken) || !IsExpired(err) {
@@ -179,13 +180,11 @@ func TestTrustTooLow(t *testing.T) {
 	t.Parallel()
 	o := setup(t)
 	rp := newRP(t, o, "portal", nil)
-	o.signInAs(basis)
+	o.SignInAs(basis)
 	// The service needs "hoch": the portal asks for it …
 	authURL, cookie, _ := rp.Start(identity.TrustHoch, "/dorsten/leistungen/meldebescheinigung")
 	cb := browse(t, o, authURL)
-	o.mu.Lock()
-	seen := o.seenACR
-	o.mu.Unlock()
+	seen := o.SeenACR()
 	if len(seen) != 1 || seen[0] != "STORK-QAA-Level-4" {
 		t.Fatalf("acr_values sent = %v, want STORK-QAA-Level-4", seen)
 	}
@@ -212,7 +211,7 @@ func TestCallbackChecks(t *testing.T) {
 	rp := newRP(t, o, "portal", func(c *Config) { c.Now = clock })
 	other := newRP(t, o, "portal-expired", nil)
 	ctx := context.Background()
-	o.signInAs(erika)
+	o.SignInAs(erika)
 
 	authURL, cookie, _ := rp.Start(identity.TrustNone, "")
 	cb := browse(t, o, authURL)
@@ -262,13 +261,13 @@ func TestStaffProviderMFA(t *testing.T) {
 	t.Parallel()
 	o := setup(t)
 	rp := newRP(t, o, "portal", func(c *Config) { c.Kind, c.ProviderMFA = identity.Staff, true })
-	o.signInAs(&testUser{subject: "kc-1", email: "k@dorsten.example", emailVerified: true, amr: []string{"pwd", "otp"}})
+	o.SignInAs(oidctest.User{Subject: "kc-1", Email: "k@dorsten.example", EmailVerified: true, AMR: []string{"pwd", "otp"}})
 	authURL, cookie, _ := rp.Start(identity.TrustNone, "")
 	res, err := rp.Finish(context.Background(), browse(t, o, authURL), cookie)
 	if err != nil || !res.MFA || res.Kind != identity.Staff || res.Trust != identity.TrustNone {
 		t.Fatalf("staff result = %+v, %v", res, err)
 	}
-	o.signInAs(&testUser{subject: "kc-2", email: "p@dorsten.example", emailVerified: true, amr: []string{"pwd"}})
+	o.SignInAs(oidctest.User{Subject: "kc-2", Email: "p@dorsten.example", EmailVerified: true, AMR: []string{"pwd"}})
 	authURL, cookie, _ = rp.Start(identity.TrustNone, "")
 	if res, _ := rp.Finish(context.Background(), browse(t, o, authURL), cookie); res.MFA {
 		t.Fatal("password-only login counted as MFA")
@@ -325,9 +324,9 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		"no issuer":    func(c *Config) { c.Issuer = "" },
 		"short key":    func(c *Config) { c.Key = []byte("short") },
 		"no kind":      func(c *Config) { c.Kind = "" },
-		"wrong issuer": func(c *Config) { c.Issuer = o.server.URL + "/other" },
+		"wrong issuer": func(c *Config) { c.Issuer = o.Issuer() + "/other" },
 	} {
-		cfg := Config{Issuer: o.server.URL, ClientID: "portal", RedirectURL: redirectURL, Kind: identity.Citizen, Key: testKey, HTTPClient: o.server.Client()}
+		cfg := Config{Issuer: o.Issuer(), ClientID: "portal", RedirectURL: redirectURL, Kind: identity.Citizen, Key: testKey, HTTPClient: o.HTTPClient()}
 		mod(&cfg)
 		if _, err := New(context.Background(), cfg); err == nil {
 			t.Errorf("%s: accepted", name)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"github.com/serviceportal/serviceportal/internal/catalog"
+	"github.com/serviceportal/serviceportal/internal/submission"
 	"github.com/serviceportal/serviceportal/internal/tenant"
 	"github.com/serviceportal/serviceportal/internal/web/request"
 )
@@ -17,6 +18,7 @@ type Deps struct {
 	Tenants *tenant.Directory
 	Catalog *catalog.Catalog
 	Search  *catalog.Index
+	Subs    *submission.Service
 	// BaseURL makes portal links absolute.
 	BaseURL string
 	Log     *slog.Logger
@@ -27,13 +29,14 @@ type Handler struct {
 	dir     *tenant.Directory
 	catalog *catalog.Catalog
 	search  *catalog.Index
+	subs    *submission.Service
 	baseURL string
 	log     *slog.Logger
 }
 
 // New returns the API handler.
 func New(d Deps) *Handler {
-	return &Handler{dir: d.Tenants, catalog: d.Catalog, search: d.Search, baseURL: d.BaseURL, log: d.Log}
+	return &Handler{dir: d.Tenants, catalog: d.Catalog, search: d.Search, subs: d.Subs, baseURL: d.BaseURL, log: d.Log}
 }
 
 // Routes registers the API's routes below /api/v1/ on a new mux.
@@ -46,6 +49,8 @@ func (h *Handler) Routes() *http.ServeMux {
 	mux.HandleFunc("GET /api/v1/services/{id}", h.serviceShow)
 	mux.HandleFunc("GET /api/v1/search", h.searchList)
 	mux.HandleFunc("GET /api/v1/routes", h.routesList)
+	mux.HandleFunc("POST /api/v1/tenants/{slug}/offerings/{id}/submissions", h.submissionCreate)
+	mux.HandleFunc("GET /api/v1/tenants/{slug}/submissions/{token}", h.submissionStatus)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, http.StatusNotFound, "Unbekannte API-Adresse", "Diese Adresse gibt es in der API nicht. Die Endpunkte sind unter /api/v1/ beschrieben.")
 	})

@@ -28,8 +28,9 @@ var views = []string{
 	"region_home", "tenant_home", "places", "impressum", "datenschutz", "barrierefreiheit", "leichte_sprache", "error",
 	"services", "topic", "service", "search",
 	"account_register", "account_login", "account_mfa", "account_totp", "account_recovery", "account_notice",
-	"account_forgot", "account_reset", "account_delete", "account",
+	"account_forgot", "account_reset", "account_delete", "account", "account_oidc",
 	"staff_home", "inbox", "case", "outbox", "staff_list", "status",
+	"form_start", "form_step", "form_summary", "form_gone",
 }
 
 // Renderer renders views. It is safe for concurrent use.
@@ -99,6 +100,8 @@ func New(log *slog.Logger) (*Renderer, error) {
 			return in
 		},
 		"roleLabel": roleLabel,
+		"hasFile":   hasFileField,
+		"width":     widthClass,
 		"date":      func(t time.Time) string { return t.In(berlin).Format("02.01.2006") },
 		"datetime":  func(t time.Time) string { return t.In(berlin).Format("02.01.2006, 15:04 Uhr") },
 		"telHref": func(s string) string {

@@ -26,6 +26,8 @@ type accountForm struct {
 	Next   string
 	Staff  bool
 	Extra  any
+	// OIDC offers the login through BundID (citizens only).
+	OIDC bool
 }
 
 // Err returns the message for a field, for inline display.
@@ -75,6 +77,7 @@ func (h *Handler) renderAccount(w http.ResponseWriter, r *http.Request, status i
 	if len(f.Errors) > 0 {
 		title = "Fehler: " + title
 	}
+	f.OIDC = h.oidc != nil && !f.Staff
 	h.pages.Render(w, r, status, view, page.Data{Title: title, View: f})
 }
 

@@ -23,6 +23,9 @@ func (h *Handler) answers(s submission.Submission) []AnswerSection {
 			return secs
 		}
 	}
+	if secs, ok := h.formAnswers(s); ok {
+		return secs
+	}
 	keys := make([]string, 0, len(s.Values))
 	for k := range s.Values {
 		keys = append(keys, k)
@@ -65,4 +68,33 @@ func plainValue(v any) string {
 		return strings.Join(parts, ", ")
 	}
 	return fmt.Sprint(v)
+}
+
+// formAnswers renders answers with the labels and display formats of the
+// form version the application was made with.
+func (h *Handler) formAnswers(s submission.Submission) ([]AnswerSection, bool) {
+	if h.forms == nil {
+		return nil, false
+	}
+	f, ok := h.forms.Version(s.FormID, s.FormVersion)
+	if !ok {
+		return nil, false
+	}
+	raw, err := f.RawFromJSON(s.Values)
+	if err != nil {
+		return nil, false
+	}
+	var out []AnswerSection
+	for _, sec := range f.Summary(raw).Sections {
+		as := AnswerSection{Title: sec.Title}
+		for _, row := range sec.Rows {
+			label := row.Label
+			if row.Heading {
+				label = "— " + row.Label + " —"
+			}
+			as.Rows = append(as.Rows, AnswerRow{Label: label, Value: row.Value})
+		}
+		out = append(out, as)
+	}
+	return out, true
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/serviceportal/serviceportal/internal/casework"
 	"github.com/serviceportal/serviceportal/internal/catalog"
 	"github.com/serviceportal/serviceportal/internal/identity"
+	"github.com/serviceportal/serviceportal/internal/identity/oidc"
 	"github.com/serviceportal/serviceportal/internal/mail"
 	"github.com/serviceportal/serviceportal/internal/mailbox"
 	"github.com/serviceportal/serviceportal/internal/submission"
@@ -24,13 +25,12 @@ type Deps struct {
 	Search  *catalog.Index
 	Pages   *page.Renderer
 	Log     *slog.Logger
-	// FormAvailable says whether an online form can be started; nil
-	// means none can.
-	FormAvailable func(formID string) bool
-	Identity      *identity.Service
-	Submissions   *submission.Service
-	Cases         *casework.Cases
-	Mail          Mailer
+	// Forms are the online forms; nil means no online application.
+	Forms       Forms
+	Identity    *identity.Service
+	Submissions *submission.Service
+	Cases       *casework.Cases
+	Mail        Mailer
 	// BaseURL makes links in e-mails absolute.
 	BaseURL string
 	Cookies Cookies
@@ -38,6 +38,8 @@ type Deps struct {
 	FormatAnswers AnswerFormatter
 	Outbox        *mail.Outbox
 	Mailbox       *mailbox.Mailbox
+	// OIDC is the citizens' eID login (BundID); nil when not configured.
+	OIDC *oidc.Provider
 }
 
 // Handler serves the pages of one tenant's portal; paths are relative to
@@ -48,7 +50,7 @@ type Handler struct {
 	search  *catalog.Index
 	pages   *page.Renderer
 	log     *slog.Logger
-	forms   func(string) bool
+	forms   Forms
 	ident   *identity.Service
 	subs    *submission.Service
 	cases   *casework.Cases
@@ -59,13 +61,14 @@ type Handler struct {
 	formatAnswers AnswerFormatter
 	outbox        *mail.Outbox
 	mailbox       *mailbox.Mailbox
+	oidc          *oidc.Provider
 }
 
 // New returns the UI handler.
 func New(d Deps) *Handler {
-	return &Handler{dir: d.Tenants, catalog: d.Catalog, search: d.Search, pages: d.Pages, log: d.Log, forms: d.FormAvailable,
+	return &Handler{dir: d.Tenants, catalog: d.Catalog, search: d.Search, pages: d.Pages, log: d.Log, forms: d.Forms,
 		ident: d.Identity, subs: d.Submissions, cases: d.Cases, mail: d.Mail, baseURL: d.BaseURL, cookies: d.Cookies,
-		formatAnswers: d.FormatAnswers, outbox: d.Outbox, mailbox: d.Mailbox}
+		formatAnswers: d.FormatAnswers, outbox: d.Outbox, mailbox: d.Mailbox, oidc: d.OIDC}
 }
 
 // Routes registers the tenant-relative page routes on a new mux.
@@ -84,8 +87,10 @@ func (h *Handler) Routes() *http.ServeMux {
 	mux.HandleFunc("GET /themen/{topic}", h.topicShow)
 	mux.HandleFunc("GET /suche", h.searchShow)
 	h.accountRoutes(mux)
+	h.oidcRoutes(mux)
 	h.staffRoutes(mux)
 	h.statusRoutes(mux)
+	h.formRoutes(mux)
 	mux.HandleFunc("/", h.notFound)
 	return mux
 }

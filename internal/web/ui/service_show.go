@@ -84,10 +84,12 @@ func (h *Handler) serviceView(w http.ResponseWriter, r *http.Request) (serviceVi
 }
 
 // formAvailable reports whether the online form of a service can be used.
-// Online forms arrive with the form engine; until then services show their
-// description and office only.
 func (h *Handler) formAvailable(formID string) bool {
-	return h.forms != nil && h.forms(formID)
+	if h.forms == nil || formID == "" {
+		return false
+	}
+	_, ok := h.forms.Current(formID)
+	return ok
 }
 
 func (h *Handler) absoluteURL(r *http.Request, path string) string {

@@ -1,0 +1,84 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/serviceportal/serviceportal/internal/mailbox"
+	"github.com/serviceportal/serviceportal/internal/web"
+)
+
+// maintenanceArgs is the periodic housekeeping job: deletes what the
+// retention rules say must go and reminds citizens of due document
+// requests. River runs periodic jobs on one instance (the leader) only.
+type maintenanceArgs struct{}
+
+func (maintenanceArgs) Kind() string { return "maintenance" }
+
+type maintenanceWorker struct {
+	river.WorkerDefaults[maintenanceArgs]
+	uc  *web.UseCases
+	log *slog.Logger
+}
+
+// reminderLead is how long before a document request's deadline the
+// citizen is reminded.
+const reminderLead = 3 * 24 * time.Hour
+
+func (w *maintenanceWorker) Work(ctx context.Context, job *river.Job[maintenanceArgs]) error {
+	drafts, err := w.uc.Submissions.DeleteExpiredDrafts(ctx)
+	if err != nil {
+		return err
+	}
+	broken, err := w.uc.Submissions.DeleteBrokenUploads(ctx, time.Hour)
+	if err != nil {
+		return err
+	}
+	if err := w.uc.Identity.Cleanup(ctx); err != nil {
+		return err
+	}
+	due, err := w.uc.Cases.DueReminders(ctx, reminderLead)
+	if err != nil {
+		return err
+	}
+	for _, r := range due {
+		cs, err := w.uc.Cases.Get(ctx, r.TenantID, r.Request.CaseID)
+		if err != nil {
+			continue
+		}
+		subject := "Erinnerung: Unterlagen nachreichen"
+		body := "Wir warten noch auf Ihre Unterlagen (Frist: " + r.Request.DueAt.In(berlin).Format("02.01.2006") + "):\n\n" + r.Request.Text
+		if r.Overdue {
+			subject = "Frist abgelaufen: Unterlagen fehlen"
+			body = "Die Frist für Ihre Unterlagen ist abgelaufen. Bitte laden Sie sie so bald wie möglich hoch oder melden Sie sich bei uns:\n\n" + r.Request.Text
+		}
+		if _, err := w.uc.Mailbox.Post(ctx, mailbox.Message{TenantID: r.TenantID, SubmissionID: cs.SubmissionID,
+			Direction: mailbox.ToCitizen, Author: "Serviceportal", Subject: subject, Body: body}); err != nil {
+			return err
+		}
+	}
+	w.log.Info("maintenance", "drafts_deleted", drafts, "broken_uploads_deleted", broken, "reminders", len(due))
+	return nil
+}
+
+var berlin = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		return time.FixedZone("MEZ", 3600)
+	}
+	return loc
+}()
+
+// maintenanceJobs returns the workers and the schedule of the housekeeping
+// job: at start and then every hour.
+func maintenanceJobs(uc *web.UseCases, log *slog.Logger) (*river.Workers, []*river.PeriodicJob) {
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &maintenanceWorker{uc: uc, log: log})
+	periodic := []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+		func() (river.JobArgs, *river.InsertOpts) { return maintenanceArgs{}, nil },
+		&river.PeriodicJobOpts{RunOnStart: true})}
+	return workers, periodic
+}

@@ -1,0 +1,139 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/serviceportal/serviceportal/internal/form"
+	"github.com/serviceportal/serviceportal/internal/store"
+	"github.com/serviceportal/serviceportal/internal/store/storetest"
+)
+
+// dogApplication is a valid Hundeanmeldung as the API takes it.
+func dogApplication(t *testing.T) map[string]any {
+	t.Helper()
+	f, _ := form.Builtin("hundeanmeldung")
+	raw := map[string][]string{"F90000001": {"Erika"}, "F90000002": {"Mustermann"}, "F90000004": {"12.08.1985"},
+		"F90000011": {"Markt 1"}, "F90000012": {"46282"}, "F90000013": {"Dorsten"}, "F90000021": {"erika@example.org"},
+		"F90000091": {"true"}, "F90000092": {"true"}, "F90100021": {"false"}, "G90100010.count": {"1"},
+		"G90100010[0].F90100011": {"Bello"}, "G90100010[0].F90100012": {"labrador"}, "G90100010[0].F90100013": {"ruede"},
+		"G90100010[0].F90100015": {"01.03.2024"}, "G90100010[0].F90100017": {"false"}}
+	res := f.Evaluate(raw, time.Now()).ValidateAll()
+	if !res.OK() {
+		t.Fatalf("fixture invalid: %v", res.Problems)
+	}
+	return f.Export(res.Values)
+}
+
+func postApplication(ts string, key string, body []byte) (*http.Response, map[string]any, error) {
+	req, _ := http.NewRequest("POST", ts+"/api/v1/tenants/dorsten/offerings/hundeanmeldung/submissions", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	json.NewDecoder(resp.Body).Decode(&out)
+	return resp, out, nil
+}
+
+func TestSubmissionAPI(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ts := newServer(t, db)
+		good, _ := json.Marshal(map[string]any{"data": dogApplication(t)})
+		resp, out, err := postApplication(ts.URL, "", good)
+		if err != nil || resp.StatusCode != 400 {
+			t.Fatalf("without key: %v %v", resp.StatusCode, err)
+		}
+		bad, _ := json.Marshal(map[string]any{"data": map[string]any{"F90000001": "Erika"}})
+		resp, out, _ = postApplication(ts.URL, "k-bad", bad)
+		params, _ := out["invalid-params"].([]any)
+		if resp.StatusCode != 422 || len(params) == 0 || !strings.Contains(resp.Header.Get("Content-Type"), "problem+json") {
+			t.Fatalf("invalid application: %d %v", resp.StatusCode, out)
+		}
+		first := params[0].(map[string]any)
+		if first["name"] == "" || first["reason"] == "" {
+			t.Fatalf("invalid-params without field and reason: %v", first)
+		}
+		resp, out, _ = postApplication(ts.URL, "k-good", good)
+		if resp.StatusCode != 201 || !strings.HasPrefix(out["trackingNumber"].(string), "DOR-") {
+			t.Fatalf("create: %d %v", resp.StatusCode, out)
+		}
+		var status struct {
+			Status string
+			Events []any
+		}
+		// Location carries the configured public address; ask the test server.
+		getJSON(t, strings.Replace(resp.Header.Get("Location"), "http://portal.test", ts.URL, 1), 200, &status)
+		if status.Status != "eingegangen" || len(status.Events) != 1 {
+			t.Fatalf("status: %+v", status)
+		}
+		resp, again, _ := postApplication(ts.URL, "k-good", good)
+		if resp.StatusCode != 200 || again["id"] != out["id"] {
+			t.Fatalf("repeat: %d %v", resp.StatusCode, again)
+		}
+		resp, _, _ = postApplication(ts.URL, "k-x", []byte("kein json"))
+		if resp.StatusCode != 400 {
+			t.Fatalf("broken JSON: %d", resp.StatusCode)
+		}
+	})
+}
+
+// TestThousandConcurrentDuplicates sends 1,000 POSTs with the same
+// Idempotency-Key at once: exactly one application must exist, and every
+// answer names it.
+func TestThousandConcurrentDuplicates(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ts := newServer(t, db)
+		body, _ := json.Marshal(map[string]any{"data": dogApplication(t)})
+		var wg sync.WaitGroup
+		ids := make(chan string, 1000)
+		errs := make(chan string, 1000)
+		sem := make(chan struct{}, 100) // the client's connection pool, not a limit on the server
+		for range 1000 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				resp, out, err := postApplication(ts.URL, "double-click", body)
+				if err != nil {
+					errs <- err.Error()
+					return
+				}
+				if resp.StatusCode != 200 && resp.StatusCode != 201 {
+					errs <- resp.Status
+					return
+				}
+				ids <- out["id"].(string)
+			}()
+		}
+		wg.Wait()
+		close(ids)
+		close(errs)
+		for e := range errs {
+			t.Fatal(e)
+		}
+		distinct := map[string]int{}
+		for id := range ids {
+			distinct[id]++
+		}
+		var n int
+		db.QueryRow(context.Background(), `SELECT COUNT(*) FROM submissions`).Scan(&n)
+		if len(distinct) != 1 || n != 1 {
+			t.Fatalf("%d distinct ids, %d rows; want 1", len(distinct), n)
+		}
+	})
+}
