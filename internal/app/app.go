@@ -107,6 +107,19 @@ func Serve(ctx context.Context, cfg config.Config, db *store.DB, ln net.Listener
 	}
 	dispatcher := mail.NewDispatcher(uc.Outbox, sender, mail.DispatcherOptions{Logger: log})
 	go dispatcher.Run(ctx, 2*time.Second)
+	workers, periodic := maintenanceJobs(uc, log)
+	queue, err := jobs.New(db, jobs.Options{Workers: workers, Periodic: periodic, Logger: log})
+	if err != nil {
+		return err
+	}
+	if err := queue.Start(ctx); err != nil {
+		return fmt.Errorf("Hintergrundaufgaben lassen sich nicht starten: %w", err)
+	}
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		queue.Stop(stopCtx)
+	}()
 	citizenLogin, err := citizenOIDC(ctx, cfg, master)
 	if err != nil {
 		return err
