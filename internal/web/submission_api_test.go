@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"sync"
@@ -136,4 +138,60 @@ func TestThousandConcurrentDuplicates(t *testing.T) {
 			t.Fatalf("%d distinct ids, %d rows; want 1", len(distinct), n)
 		}
 	})
+}
+
+// TestSubmissionAPIWithFiles sends a listed dog with its proof of
+// competence as multipart; the file arrives with its SHA-512, and a file
+// that is no document is refused.
+func TestSubmissionAPIWithFiles(t *testing.T) {
+	t.Parallel()
+	ts, uc := newPortal(t, storetest.Open(t, store.SQLite))
+	data := dogApplication(t)
+	dogs := data["G90100010"].([]any)
+	dog := dogs[0].(map[string]any)
+	dog["F90100017"] = true
+	dog["F90100018"] = "AZ 32/2025"
+	send := func(file []byte) (*http.Response, map[string]any) {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		dw, _ := mw.CreateFormField("data")
+		json.NewEncoder(dw).Encode(map[string]any{"data": data})
+		if file != nil {
+			fw, _ := mw.CreateFormFile("G90100010[0].F90100019", "sachkunde.pdf")
+			fw.Write(file)
+		}
+		mw.Close()
+		req, _ := http.NewRequest("POST", ts.URL+"/api/v1/tenants/dorsten/offerings/hundeanmeldung/submissions", &buf)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		req.Header.Set("Idempotency-Key", fmt.Sprint(len(file), "-", time.Now().UnixNano()))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out map[string]any
+		json.NewDecoder(resp.Body).Decode(&out)
+		return resp, out
+	}
+	if resp, out := send(nil); resp.StatusCode != 422 {
+		t.Fatalf("listed dog without proof: %d %v", resp.StatusCode, out)
+	}
+	if resp, _ := send([]byte("MZ\x90 executable")); resp.StatusCode != 422 {
+		t.Fatalf("executable accepted: %d", resp.StatusCode)
+	}
+	pdf := []byte("%PDF-1.4\nSachkundenachweis\n%%EOF\n")
+	resp, out := send(pdf)
+	if resp.StatusCode != 201 {
+		t.Fatalf("with proof: %d %v", resp.StatusCode, out)
+	}
+	dorsten, _ := uc.Tenants.BySlug(context.Background(), "dorsten")
+	sub, err := uc.Submissions.Submission(context.Background(), dorsten.ID, out["id"].(string))
+	if err != nil || len(sub.Attachments) != 1 || sub.Attachments[0].Size != int64(len(pdf)) {
+		t.Fatalf("stored: %+v, %v", sub.Attachments, err)
+	}
+	var drafts int
+	uc.DB.QueryRow(context.Background(), `SELECT COUNT(*) FROM drafts`).Scan(&drafts)
+	if drafts != 0 {
+		t.Fatalf("%d drafts left behind by API calls", drafts)
+	}
 }

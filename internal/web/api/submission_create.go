@@ -47,26 +47,41 @@ func (h *Handler) submissionCreate(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, http.StatusBadRequest, "Idempotency-Key fehlt", "Jede Einreichung braucht einen eindeutigen Idempotency-Key-Header (z. B. eine UUID), damit Wiederholungen keinen zweiten Antrag erzeugen.")
 		return
 	}
-	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		writeProblem(w, r, http.StatusUnsupportedMediaType, "Nur JSON", "Senden Sie die Angaben als application/json.")
+	if prev, err := h.subs.ByIdempotencyKey(r.Context(), t.ID, "api:"+key); err == nil {
+		// A retry: answer with the first application, store nothing again.
+		h.writeCreated(w, t, prev, http.StatusOK)
 		return
 	}
-	var body struct {
-		Data         map[string]any `json:"data"`
-		ContactEmail string         `json:"contactEmail"`
-	}
-	dec := json.NewDecoder(io.LimitReader(r.Body, maxSubmissionJSON))
-	if err := dec.Decode(&body); err != nil || body.Data == nil {
-		writeProblem(w, r, http.StatusBadRequest, "Ungültiges JSON", "Erwartet wird {\"data\": {\"F…\": …}} mit den Angaben nach Feldkennung.")
-		return
-	}
-	raw, err := f.RawFromJSON(body.Data)
-	if err != nil {
-		writeProblem(w, r, http.StatusUnprocessableEntity, "Angaben passen nicht zum Formular", err.Error())
+	var body submissionBody
+	var raw map[string][]string
+	draftID := ""
+	switch ct := r.Header.Get("Content-Type"); {
+	case strings.HasPrefix(ct, "application/json"):
+		dec := json.NewDecoder(io.LimitReader(r.Body, maxSubmissionJSON))
+		if err := dec.Decode(&body); err != nil || body.Data == nil {
+			writeProblem(w, r, http.StatusBadRequest, "Ungültiges JSON", "Erwartet wird {\"data\": {\"F…\": …}} mit den Angaben nach Feldkennung.")
+			return
+		}
+		var err error
+		if raw, err = f.RawFromJSON(body.Data); err != nil {
+			writeProblem(w, r, http.StatusUnprocessableEntity, "Angaben passen nicht zum Formular", err.Error())
+			return
+		}
+	case strings.HasPrefix(ct, "multipart/form-data"):
+		var ok bool
+		if body, raw, draftID, ok = h.readMultipart(w, r, t, svc, f); !ok {
+			return
+		}
+	default:
+		writeProblem(w, r, http.StatusUnsupportedMediaType, "Nur JSON oder multipart/form-data",
+			"Senden Sie die Angaben als application/json, oder als multipart/form-data mit einem Teil \"data\" (JSON) zuerst und danach je Datei einem Teil, der wie das Dateifeld heißt.")
 		return
 	}
 	res := f.Evaluate(raw, time.Now()).ValidateAll()
 	if !res.OK() {
+		if draftID != "" {
+			h.subs.DeleteDraft(r.Context(), t.ID, draftID)
+		}
 		params := make([]invalidParam, 0, len(res.Problems))
 		for _, p := range res.Problems {
 			params = append(params, invalidParam{Name: p.FieldPath, Reason: p.Message})
@@ -78,7 +93,8 @@ func (h *Handler) submissionCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out, err := h.subs.Submit(r.Context(), submission.Input{TenantID: t.ID, TenantCode: t.Code, ServiceID: svc.ID, FormID: f.ID,
-		FormVersion: f.Version, Values: f.Export(res.Values), IdempotencyKey: "api:" + key, ContactEmail: body.ContactEmail, Actor: "api"})
+		FormVersion: f.Version, Values: f.Export(res.Values), DraftID: draftID, IdempotencyKey: "api:" + key,
+		ContactEmail: body.ContactEmail, Actor: "api"})
 	if err != nil {
 		h.internalError(w, r, err)
 		return
@@ -86,7 +102,14 @@ func (h *Handler) submissionCreate(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusCreated
 	if !out.Created {
 		status = http.StatusOK
+		if draftID != "" {
+			h.subs.DeleteDraft(r.Context(), t.ID, draftID)
+		}
 	}
+	h.writeCreated(w, t, out, status)
+}
+
+func (h *Handler) writeCreated(w http.ResponseWriter, t tenant.Tenant, out submission.Result, status int) {
 	w.Header().Set("Location", h.baseURL+"/api/v1/tenants/"+t.Slug+"/submissions/"+out.StatusToken)
 	writeJSON(w, status, submissionCreated{ID: out.Submission.ID, TrackingNumber: out.Submission.TrackingNumber,
 		Status: out.Submission.Status, StatusURL: h.baseURL + "/" + t.Slug + "/status/" + out.StatusToken,

@@ -1,0 +1,115 @@
+package api
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+
+	"github.com/serviceportal/serviceportal/internal/catalog"
+	"github.com/serviceportal/serviceportal/internal/form"
+	"github.com/serviceportal/serviceportal/internal/submission"
+	"github.com/serviceportal/serviceportal/internal/tenant"
+)
+
+// submissionBody is the JSON of an application.
+type submissionBody struct {
+	Data         map[string]any `json:"data"`
+	ContactEmail string         `json:"contactEmail"`
+}
+
+// maxAPIFileSize bounds one uploaded file.
+const maxAPIFileSize = 20 << 20
+
+var apiFileTypes = map[string]bool{"application/pdf": true, "image/png": true, "image/jpeg": true}
+
+// readMultipart reads a multipart application: the "data" part (JSON)
+// first, then one part per file, named like its field. Files stream into
+// a draft that Submit hands to the application; ok is false when an
+// answer was written.
+func (h *Handler) readMultipart(w http.ResponseWriter, r *http.Request, t tenant.Tenant, svc catalog.Service, f *form.Form) (submissionBody, map[string][]string, string, bool) {
+	var body submissionBody
+	mr, err := r.MultipartReader()
+	if err != nil {
+		writeProblem(w, r, http.StatusBadRequest, "Ungültiges multipart", err.Error())
+		return body, nil, "", false
+	}
+	part, err := mr.NextPart()
+	if err != nil || part.FormName() != "data" {
+		writeProblem(w, r, http.StatusBadRequest, "Teil \"data\" fehlt", "Der erste Teil muss \"data\" heißen und das JSON der Angaben enthalten.")
+		return body, nil, "", false
+	}
+	if err := json.NewDecoder(io.LimitReader(part, maxSubmissionJSON)).Decode(&body); err != nil || body.Data == nil {
+		writeProblem(w, r, http.StatusBadRequest, "Ungültiges JSON im Teil \"data\"", "Erwartet wird {\"data\": {…}}.")
+		return body, nil, "", false
+	}
+	raw, err := f.RawFromJSON(body.Data)
+	if err != nil {
+		writeProblem(w, r, http.StatusUnprocessableEntity, "Angaben passen nicht zum Formular", err.Error())
+		return body, nil, "", false
+	}
+	d, _, err := h.subs.CreateDraft(r.Context(), submission.NewDraft{TenantID: t.ID, ServiceID: svc.ID, FormID: f.ID, FormVersion: f.Version})
+	if err != nil {
+		h.internalError(w, r, err)
+		return body, nil, "", false
+	}
+	fail := func(status int, title, detail string) (submissionBody, map[string][]string, string, bool) {
+		h.subs.DeleteDraft(r.Context(), t.ID, d.ID)
+		writeProblem(w, r, status, title, detail)
+		return body, nil, "", false
+	}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return fail(http.StatusBadRequest, "Ungültiges multipart", err.Error())
+		}
+		name := part.FormName()
+		if fd, ok := f.FieldByName(name); !ok || fd.Type != form.File {
+			return fail(http.StatusUnprocessableEntity, "Unbekanntes Dateifeld", "Der Teil \""+name+"\" ist kein Dateifeld dieses Formulars.")
+		}
+		br := bufio.NewReaderSize(part, 512)
+		head, _ := br.Peek(512)
+		ct, _, _ := mime.ParseMediaType(http.DetectContentType(head))
+		if !apiFileTypes[ct] {
+			return fail(http.StatusUnprocessableEntity, "Dateityp nicht erlaubt", "Erlaubt sind PDF, PNG und JPEG (geprüft am Inhalt, nicht an der Endung).")
+		}
+		a, err := h.subs.PutAttachment(r.Context(), submission.NewAttachment{TenantID: t.ID, DraftID: d.ID, FieldPath: name,
+			Filename: safeName(part.FileName()), ContentType: ct, MaxSize: maxAPIFileSize}, br)
+		if errors.Is(err, submission.ErrTooLarge) {
+			return fail(http.StatusRequestEntityTooLarge, "Datei zu groß", "Eine Datei darf höchstens 20 MB groß sein.")
+		}
+		if err != nil {
+			h.subs.DeleteDraft(r.Context(), t.ID, d.ID)
+			h.internalError(w, r, err)
+			return body, nil, "", false
+		}
+		raw[name] = []string{form.EncodeFileRef(form.FileRef{ID: a.ID, Name: a.Filename, Size: a.Size, MediaType: a.ContentType})}
+	}
+	return body, raw, d.ID, true
+}
+
+// safeName keeps a client's file name printable and path-free.
+func safeName(name string) string {
+	out := make([]rune, 0, len(name))
+	for _, r := range name {
+		if r == '/' || r == '\\' {
+			out = out[:0]
+			continue
+		}
+		if r >= 32 && r != 127 && r != '"' {
+			out = append(out, r)
+		}
+		if len(out) >= 100 {
+			break
+		}
+	}
+	if len(out) == 0 {
+		return "datei"
+	}
+	return string(out)
+}
