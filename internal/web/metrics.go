@@ -16,6 +16,7 @@ type metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	shed     prometheus.Counter
 }
 
 func newMetrics(db *store.DB, version string) *metrics {
@@ -31,13 +32,17 @@ func newMetrics(db *store.DB, version string) *metrics {
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 		}, []string{"route"}),
 	}
+	m.shed = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "serviceportal_http_requests_shed_total",
+		Help: "Requests answered with 503 because the portal was at its concurrency limit.",
+	})
 	build := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name:        "serviceportal_build_info",
 		Help:        "Always 1; labels name the version and database.",
 		ConstLabels: prometheus.Labels{"version": version, "database": db.Dialect().String()},
 	})
 	build.Set(1)
-	m.reg.MustRegister(m.requests, m.duration, build,
+	m.reg.MustRegister(m.requests, m.duration, m.shed, build,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -5,10 +5,12 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -36,22 +38,28 @@ type Options struct {
 	MasterKey []byte
 	// Mail sends the portal's e-mails (through the outbox).
 	Mail ui.Mailer
+	// MaxInFlight bounds concurrent requests; 0 means 64 per CPU.
+	MaxInFlight int
+	// AdmissionWait is how long a request waits for a slot before it is
+	// answered with 503; 0 means 100 ms.
+	AdmissionWait time.Duration
 	// OIDC is the citizens' eID login (BundID); nil when not configured.
 	OIDC *oidc.Provider
 }
 
 // Server is the portal's HTTP handler.
 type Server struct {
-	db       *store.DB
-	baseURL  string
-	log      *slog.Logger
-	pages    *page.Renderer
-	resolver *resolver
-	metrics  *metrics
-	draining atomic.Bool
-	handler  http.Handler
-	uc       *UseCases
-	secure   bool
+	db        *store.DB
+	baseURL   string
+	log       *slog.Logger
+	pages     *page.Renderer
+	resolver  *resolver
+	metrics   *metrics
+	draining  atomic.Bool
+	handler   http.Handler
+	uc        *UseCases
+	secure    bool
+	admission *admission
 }
 
 // New builds the handler. It fails if a template is broken.
@@ -79,10 +87,11 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{
 		db: opts.DB, baseURL: strings.TrimRight(opts.BaseURL, "/"), log: opts.Logger, pages: pages,
-		resolver: &resolver{dir: dir, ttl: ttl},
-		metrics:  newMetrics(opts.DB, opts.Version),
-		uc:       uc,
-		secure:   strings.HasPrefix(opts.BaseURL, "https://"),
+		resolver:  &resolver{dir: dir, ttl: ttl},
+		metrics:   newMetrics(opts.DB, opts.Version),
+		uc:        uc,
+		secure:    strings.HasPrefix(opts.BaseURL, "https://"),
+		admission: newAdmission(cmp.Or(opts.MaxInFlight, 64*runtime.GOMAXPROCS(0)), cmp.Or(opts.AdmissionWait, 100*time.Millisecond)),
 	}
 	pagesMux := ui.New(ui.Deps{Tenants: dir, Catalog: cat, Search: search, Pages: pages, Log: opts.Logger,
 		Identity: uc.Identity, Submissions: uc.Submissions, Cases: uc.Cases, Mail: opts.Mail,
@@ -101,8 +110,9 @@ func New(opts Options) (*Server, error) {
 	h = s.authenticate(h)
 	h = s.resolveTenant(h)
 	h = http.NewCrossOriginProtection().Handler(h)
-	h = s.securityHeaders(h)
 	h = s.recoverPanics(h)
+	h = s.admit(h)
+	h = s.securityHeaders(h)
 	h = s.observe(h)
 	s.handler = h
 	return s, nil
