@@ -54,8 +54,15 @@ func All(ctx context.Context, db *store.DB) (Result, error) {
 		return res, err
 	}
 	cat := catalog.New(db, dir)
-	if res.LeiKa, err = cat.ImportLeiKa(ctx, catalog.LeiKaFiles()); err != nil {
+	// The LeiKa catalogue is large; once loaded, start-ups skip it.
+	var n int
+	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM leika_leistungen`).Scan(&n); err != nil {
 		return res, fmt.Errorf("seed: %w", err)
+	}
+	if n == 0 {
+		if res.LeiKa, err = cat.ImportLeiKa(ctx, catalog.LeiKaFiles()); err != nil {
+			return res, fmt.Errorf("seed: %w", err)
+		}
 	}
 	services, err := catalog.DemoServices()
 	if err != nil {
