@@ -107,7 +107,7 @@ func Serve(ctx context.Context, cfg config.Config, db *store.DB, ln net.Listener
 	}
 	dispatcher := mail.NewDispatcher(uc.Outbox, sender, mail.DispatcherOptions{Logger: log})
 	go dispatcher.Run(ctx, 2*time.Second)
-	workers, periodic := maintenanceJobs(uc, log)
+	workers, periodic := maintenanceJobs(uc, log, time.Duration(cfg.RetentionDays)*24*time.Hour)
 	queue, err := jobs.New(db, jobs.Options{Workers: workers, Periodic: periodic, Logger: log})
 	if err != nil {
 		return err

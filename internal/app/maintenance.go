@@ -22,6 +22,9 @@ type maintenanceWorker struct {
 	river.WorkerDefaults[maintenanceArgs]
 	uc  *web.UseCases
 	log *slog.Logger
+	// retention is how long the answers and files of a closed case are
+	// kept; 0 keeps them. Tracking number, timeline and audit stay.
+	retention time.Duration
 }
 
 // reminderLead is how long before a document request's deadline the
@@ -60,7 +63,23 @@ func (w *maintenanceWorker) Work(ctx context.Context, job *river.Job[maintenance
 			return err
 		}
 	}
-	w.log.Info("maintenance", "drafts_deleted", drafts, "broken_uploads_deleted", broken, "reminders", len(due))
+	purged := 0
+	if w.retention > 0 {
+		closed, err := w.uc.Cases.ClosedBefore(ctx, time.Now().Add(-w.retention), 1000)
+		if err != nil {
+			return err
+		}
+		for _, c := range closed {
+			if err := w.uc.Submissions.DeletePayload(ctx, c[0], c[1]); err != nil {
+				return err
+			}
+			if err := w.uc.Audit.Record(ctx, c[0], "system", "submission.payload_deleted", "submission:"+c[1], nil); err != nil {
+				return err
+			}
+			purged++
+		}
+	}
+	w.log.Info("maintenance", "drafts_deleted", drafts, "broken_uploads_deleted", broken, "reminders", len(due), "payloads_deleted", purged)
 	return nil
 }
 
@@ -74,9 +93,9 @@ var berlin = func() *time.Location {
 
 // maintenanceJobs returns the workers and the schedule of the housekeeping
 // job: at start and then every hour.
-func maintenanceJobs(uc *web.UseCases, log *slog.Logger) (*river.Workers, []*river.PeriodicJob) {
+func maintenanceJobs(uc *web.UseCases, log *slog.Logger, retention time.Duration) (*river.Workers, []*river.PeriodicJob) {
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &maintenanceWorker{uc: uc, log: log})
+	river.AddWorker(workers, &maintenanceWorker{uc: uc, log: log, retention: retention})
 	periodic := []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
 		func() (river.JobArgs, *river.InsertOpts) { return maintenanceArgs{}, nil },
 		&river.PeriodicJobOpts{RunOnStart: true})}

@@ -70,5 +70,19 @@ func TestMaintenance(t *testing.T) {
 		if msgs, _ := uc.Mailbox.List(ctx, dorsten.ID, res.Submission.ID); len(msgs) != 2 {
 			t.Fatalf("reminded twice: %d messages", len(msgs))
 		}
+		// Retention: answers of a case closed long enough ago are deleted;
+		// the tracking number and the timeline stay.
+		db.Exec(ctx, `UPDATE cases SET closed_at = ? WHERE id = ?`, time.Now().AddDate(0, 0, -40), cs.ID)
+		w.retention = 30 * 24 * time.Hour
+		if err := w.Work(ctx, &river.Job[maintenanceArgs]{}); err != nil {
+			t.Fatal(err)
+		}
+		after, err := uc.Submissions.Submission(ctx, dorsten.ID, res.Submission.ID)
+		if err != nil || after.Values != nil || after.TrackingNumber != res.Submission.TrackingNumber {
+			t.Fatalf("after retention: %+v, %v", after, err)
+		}
+		if evs, _ := uc.Submissions.Events(ctx, dorsten.ID, res.Submission.ID); len(evs) == 0 {
+			t.Fatal("timeline deleted with the payload")
+		}
 	})
 }

@@ -108,3 +108,23 @@ func (c *Cases) DueReminders(ctx context.Context, lead time.Duration) ([]DueRemi
 	})
 	return out, err
 }
+
+// ClosedBefore lists the submissions of cases closed before t, across all
+// tenants, for the retention job (tenant, submission id pairs).
+func (c *Cases) ClosedBefore(ctx context.Context, t time.Time, limit int) ([][2]string, error) {
+	rows, err := c.db.Query(ctx, `SELECT c.tenant_id, c.submission_id FROM cases c JOIN submissions s ON s.id = c.submission_id
+		WHERE c.closed_at IS NOT NULL AND c.closed_at < ? AND s.payload IS NOT NULL ORDER BY c.closed_at LIMIT ?`, t, limit)
+	if err != nil {
+		return nil, fmt.Errorf("casework: closed cases: %w", err)
+	}
+	defer rows.Close()
+	var out [][2]string
+	for rows.Next() {
+		var p [2]string
+		if err := rows.Scan(&p[0], &p[1]); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}

@@ -33,6 +33,9 @@ type Config struct {
 	Demo bool
 	// LogFormat is "text" or "json".
 	LogFormat string
+	// RetentionDays deletes the answers and files of a case this many days
+	// after it was closed; 0 keeps them.
+	RetentionDays int
 	// MasterKey (base64, 32 bytes) wraps the tenants' data keys and derives
 	// the session secrets. Empty: a key file in the data folder is used
 	// (created on first start) – fine for one host, not for a cluster.
@@ -58,7 +61,7 @@ type setting struct {
 	def             string
 }
 
-func settings(c *Config, demo *string) []setting {
+func settings(c *Config, demo, retention *string) []setting {
 	return []setting{
 		{"addr", "SERVICEPORTAL_ADDR", "Adresse und Port, auf denen das Portal lauscht", &c.Addr, DefaultAddr},
 		{"data", "SERVICEPORTAL_DATA", "Datenordner (SQLite-Datenbank)", &c.DataDir, DefaultDataDir},
@@ -66,6 +69,7 @@ func settings(c *Config, demo *string) []setting {
 		{"base-url", "SERVICEPORTAL_BASE_URL", "öffentliche Adresse des Portals (Standard: http://ADDR)", &c.BaseURL, ""},
 		{"demo", "SERVICEPORTAL_DEMO", "Demo-Region und Demo-Zugänge anlegen (true/false)", demo, "true"},
 		{"log-format", "SERVICEPORTAL_LOG_FORMAT", "Protokollformat: text oder json", &c.LogFormat, "text"},
+		{"retention-days", "SERVICEPORTAL_RETENTION_DAYS", "Antragsdaten so viele Tage nach Abschluss des Vorgangs löschen (0: behalten)", retention, "0"},
 		{"master-key", "SERVICEPORTAL_MASTER_KEY", "Hauptschlüssel (32 Byte, Base64); leer: Schlüsseldatei im Datenordner", &c.MasterKey, ""},
 		{"oidc-issuer", "SERVICEPORTAL_OIDC_ISSUER", "OpenID-Provider für die Bürgeranmeldung (BundID), https-Adresse; leer: keine Anmeldung mit BundID", &c.OIDCIssuer, ""},
 		{"oidc-client-id", "SERVICEPORTAL_OIDC_CLIENT_ID", "Client-ID des Portals beim OpenID-Provider", &c.OIDCClientID, ""},
@@ -77,8 +81,9 @@ func settings(c *Config, demo *string) []setting {
 // defaults taken from getenv, and a Parse that validates the result.
 type FlagSet struct {
 	*flag.FlagSet
-	cfg  Config
-	demo string
+	cfg       Config
+	demo      string
+	retention string
 }
 
 // NewFlagSet registers the settings on a new flag set named name. Usage
@@ -86,7 +91,7 @@ type FlagSet struct {
 func NewFlagSet(name string, getenv func(string) string, out io.Writer) *FlagSet {
 	fs := &FlagSet{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError)}
 	fs.SetOutput(out)
-	for _, s := range settings(&fs.cfg, &fs.demo) {
+	for _, s := range settings(&fs.cfg, &fs.demo, &fs.retention) {
 		def := s.def
 		if v, ok := lookup(getenv, s.env); ok {
 			def = v
@@ -112,6 +117,9 @@ func (fs *FlagSet) Parse(args []string) (Config, error) {
 		return c, fmt.Errorf("SERVICEPORTAL_DEMO/--demo: %q ist kein Wahrheitswert; erlaubt sind true oder false", fs.demo)
 	}
 	c.Demo = demo
+	if c.RetentionDays, err = strconv.Atoi(fs.retention); err != nil || c.RetentionDays < 0 {
+		return c, fmt.Errorf("SERVICEPORTAL_RETENTION_DAYS/--retention-days: %q ist keine Zahl von Tagen (0 oder mehr)", fs.retention)
+	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
 		c.BaseURLDefaulted = true
