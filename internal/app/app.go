@@ -139,6 +139,9 @@ func Serve(ctx context.Context, cfg config.Config, db *store.DB, ln net.Listener
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	printBanner(out, cfg, db, ln.Addr().String(), demo, mailCfg.Keep())
+	if citizenLogin != nil {
+		fmt.Fprintf(out, "  BundID/OIDC:        an (%s); Rücksprungadresse beim Provider: %s%s\n\n", cfg.OIDCIssuer, cfg.BaseURL, OIDCCallbackPath)
+	}
 	return serveUntilDone(ctx, srv, ln, handler.SetDraining, ShutdownGrace, log)
 }
 

@@ -151,6 +151,20 @@ func TestCaseworkerFinishesACase(t *testing.T) {
 		if gustav.code != 403 {
 			t.Fatalf("Gladbeck caseworker got %d for Dorsten's inbox", gustav.code)
 		}
+		// A second application is rejected with a generated Bescheid.
+		second := submitDog(t, uc, "k2")
+		sabine.get("/dorsten/verwaltung/vorgaenge")
+		var link2 string
+		for _, m := range caseLinkRe.FindAllStringSubmatch(sabine.body, -1) {
+			if m[1] != link {
+				link2 = m[1]
+			}
+		}
+		sabine.get(link2)
+		act2 := actionRe.FindStringSubmatch(sabine.body)[1]
+		sabine.multipart(act2, map[string]string{"aktion": "start_review"}, nil)
+		sabine.multipart(act2, map[string]string{"aktion": "reject", "notiz": "Der Hund ist bereits angemeldet.", "erzeugen": "1"}, nil)
+		sabine.expect(200, "Entschieden: abgelehnt", "Bescheid-"+second.Submission.TrackingNumber+".pdf")
 		// CSV export neutralises formulas and carries the case.
 		sabine.get("/dorsten/verwaltung/vorgaenge.csv").expect(200, res.Submission.TrackingNumber, "Vorgangsnummer;Leistung")
 	})

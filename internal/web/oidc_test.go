@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -30,6 +31,25 @@ type oidcPortal struct {
 	ts *httptest.Server
 	uc *web.UseCases
 	op *oidctest.Provider
+	// log is what the portal logged, to tell refusals apart.
+	log *lockedBuffer
+}
+
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 const oidcCallback = "/konto/oidc/rueckkehr"
@@ -66,13 +86,14 @@ func newOIDCPortal(t *testing.T, db *store.DB, tokenLifetime time.Duration) *oid
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(web.Options{DB: db, BaseURL: ts.URL, Logger: slog.New(slog.DiscardHandler), Version: "test",
+	logs := &lockedBuffer{}
+	srv, err := web.New(web.Options{DB: db, BaseURL: ts.URL, Logger: slog.New(slog.NewTextHandler(logs, nil)), Version: "test",
 		UseCases: uc, OIDC: rp})
 	if err != nil {
 		t.Fatal(err)
 	}
 	handler.Store(srv)
-	return &oidcPortal{ts: ts, uc: uc, op: op}
+	return &oidcPortal{ts: ts, uc: uc, op: op, log: logs}
 }
 
 // openURL loads an absolute URL in the browser, following redirects.
@@ -199,6 +220,9 @@ func TestOidcRefusesForgedCallbacks(t *testing.T) {
 		b := newBrowser(t, p.ts)
 		auth := stopAt(b, "/konto/oidc/start", authorize)
 		openURL(b, withParam(auth, "nonce", "nonce-of-the-attacker")).refusedOIDC(400, "gehört nicht zu Ihrer Anmeldung")
+		if !strings.Contains(p.log.String(), oidc.ErrNonceMismatch.Error()) {
+			t.Fatalf("refused for another reason:\n%s", p.log)
+		}
 		b.get("/konto").expect(200, "Passwort vergessen?")
 	})
 	t.Run("tampered state", func(t *testing.T) {
@@ -238,6 +262,9 @@ func TestOidcExpiredIDToken(t *testing.T) {
 	p.op.SignInAs(erikaEID)
 	b := newBrowser(t, p.ts)
 	b.get("/dorsten/konto/oidc/start").refusedOIDC(400, "ungültig oder abgelaufen")
+	if !strings.Contains(p.log.String(), "token is expired") {
+		t.Fatalf("refused for another reason:\n%s", p.log)
+	}
 	b.get("/dorsten/konto").expect(200, "Passwort vergessen?")
 }
 

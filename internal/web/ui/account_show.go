@@ -33,7 +33,7 @@ type applicationLine struct {
 func (h *Handler) requireLogin(w http.ResponseWriter, r *http.Request) (*request.Info, bool) {
 	info := request.From(r)
 	if !info.LoggedIn() {
-		http.Redirect(w, r, info.Base+"/konto/anmelden?weiter="+urlQuery(r.URL.RequestURI()), http.StatusSeeOther)
+		http.Redirect(w, r, info.Base+"/konto/anmelden?weiter="+urlQuery(info.Base+r.URL.RequestURI()), http.StatusSeeOther)
 		return info, false
 	}
 	return info, true

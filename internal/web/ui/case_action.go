@@ -64,10 +64,19 @@ func (h *Handler) caseAction(w http.ResponseWriter, r *http.Request) {
 		}
 		in.Deadline = t.Add(23*time.Hour + 59*time.Minute)
 	}
+	action := up.Fields["aktion"]
+	if decision == nil && up.Fields["erzeugen"] == "1" && (action == "approve" || action == "reject") {
+		a, err := h.generateDecision(r.Context(), s.info, cs, svc, action == "approve", in.Note)
+		if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		decision = &a
+	}
 	if decision != nil {
 		in.DocumentID = decision.ID
 	}
-	_, err = h.cases.Apply(r.Context(), s.info.Account.ID, cs.TenantID, cs.ID, up.Fields["aktion"], in)
+	_, err = h.cases.Apply(r.Context(), s.info.Account.ID, cs.TenantID, cs.ID, action, in)
 	if err != nil && decision != nil {
 		h.subs.DeleteAttachment(r.Context(), cs.TenantID, decision.ID)
 	}

@@ -24,7 +24,7 @@ func (h *Handler) trustOK(w http.ResponseWriter, r *http.Request, need string) b
 // loginFirst sends an anonymous visitor to the login page and back.
 func (h *Handler) loginFirst(w http.ResponseWriter, r *http.Request) {
 	info := request.From(r)
-	back := r.URL.Path
+	back := info.Base + r.URL.Path
 	if r.Method != http.MethodGet {
 		back = r.Referer()
 		if safeNext(back) == "" {

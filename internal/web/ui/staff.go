@@ -38,7 +38,7 @@ type staff struct {
 func (h *Handler) requireStaff(w http.ResponseWriter, r *http.Request) (staff, bool) {
 	info := request.From(r)
 	if !info.LoggedIn() {
-		http.Redirect(w, r, info.Base+"/verwaltung/anmelden?weiter="+urlQuery(r.URL.RequestURI()), http.StatusSeeOther)
+		http.Redirect(w, r, info.Base+"/verwaltung/anmelden?weiter="+urlQuery(info.Base+r.URL.RequestURI()), http.StatusSeeOther)
 		return staff{}, false
 	}
 	if !info.IsStaff() {
