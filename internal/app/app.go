@@ -87,7 +87,11 @@ func Serve(ctx context.Context, cfg config.Config, db *store.DB, ln net.Listener
 				"services", res.Services.Created)
 		}
 	}
-	uc, err := web.NewUseCases(ctx, db, master)
+	mailCfg, err := mail.FromEnv(os.Getenv)
+	if err != nil {
+		return err
+	}
+	uc, err := web.NewUseCasesWith(ctx, db, master, web.UseCaseOptions{Mail: mailCfg})
 	if err != nil {
 		return err
 	}
@@ -97,10 +101,6 @@ func Serve(ctx context.Context, cfg config.Config, db *store.DB, ln net.Listener
 			return fmt.Errorf("Demo-Zugänge lassen sich nicht anlegen: %w", err)
 		}
 	}
-	mailCfg, err := mail.FromEnv(os.Getenv)
-	if err != nil {
-		return err
-	}
 	sender, err := mail.NewSender(mailCfg)
 	if err != nil {
 		return err
@@ -108,10 +108,15 @@ func Serve(ctx context.Context, cfg config.Config, db *store.DB, ln net.Listener
 	dispatcher := mail.NewDispatcher(uc.Outbox, sender, mail.DispatcherOptions{Logger: log})
 	go dispatcher.Run(ctx, 2*time.Second)
 	workers, periodic := maintenanceJobs(uc, log, time.Duration(cfg.RetentionDays)*24*time.Hour)
+	uc.Delivery.AddWorkers(workers)
 	queue, err := jobs.New(db, jobs.Options{Workers: workers, Periodic: periodic, Logger: log})
 	if err != nil {
 		return err
 	}
+	// Every new application gets its deliveries, queued in the submit
+	// transaction (transactional outbox).
+	uc.Delivery.SetQueue(queue)
+	uc.Submissions.AddHook(uc.Delivery.Enqueue)
 	if err := queue.Start(ctx); err != nil {
 		return fmt.Errorf("Hintergrundaufgaben lassen sich nicht starten: %w", err)
 	}

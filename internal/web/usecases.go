@@ -9,6 +9,7 @@ import (
 	"github.com/serviceportal/serviceportal/internal/audit"
 	"github.com/serviceportal/serviceportal/internal/casework"
 	"github.com/serviceportal/serviceportal/internal/catalog"
+	"github.com/serviceportal/serviceportal/internal/delivery"
 	"github.com/serviceportal/serviceportal/internal/identity"
 	"github.com/serviceportal/serviceportal/internal/keyring"
 	"github.com/serviceportal/serviceportal/internal/mail"
@@ -33,12 +34,24 @@ type UseCases struct {
 	Cases       *casework.Cases
 	Outbox      *mail.Outbox
 	Mailbox     *mailbox.Mailbox
+	Delivery    *delivery.Service
 	// BaseURL makes the links in e-mails absolute.
 	BaseURL string
 }
 
+// UseCaseOptions tune the use cases; the zero value suits tests and the demo.
+type UseCaseOptions struct {
+	// Mail configures the e-mail delivery to offices (keep mode if empty).
+	Mail mail.Config
+}
+
 // NewUseCases wires the use cases on db with the master key.
 func NewUseCases(ctx context.Context, db *store.DB, master []byte) (*UseCases, error) {
+	return NewUseCasesWith(ctx, db, master, UseCaseOptions{})
+}
+
+// NewUseCasesWith is NewUseCases with options.
+func NewUseCasesWith(ctx context.Context, db *store.DB, master []byte, opts UseCaseOptions) (*UseCases, error) {
 	u := &UseCases{DB: db, Tenants: tenant.NewDirectory(db), Audit: audit.New(db), Outbox: mail.NewOutbox(db, nil)}
 	u.Catalog = catalog.New(db, u.Tenants)
 	syn, err := catalog.DefaultSynonyms()
@@ -59,6 +72,18 @@ func NewUseCases(ctx context.Context, db *store.DB, master []byte) (*UseCases, e
 	u.Mailbox = mailbox.New(db, u.Keys)
 	u.Mailbox.Notify = u.announceMessage
 	u.Cases.AddHook(u.reportToCitizen)
+	u.Delivery, err = delivery.New(db, delivery.Options{Keys: u.Keys, Submissions: u.Submissions, Audit: u.Audit,
+		Describe: delivery.CatalogNames(u.Tenants, u.Catalog), Mail: opts.Mail, Outbox: u.Outbox,
+		RenderReceipt: func(ctx context.Context, s submission.Submission) ([]byte, error) {
+			link, _, err := u.statusLink(ctx, s.TenantID, s.ID)
+			if err != nil {
+				return nil, err
+			}
+			return u.ReceiptPDF(ctx, s, link)
+		}})
+	if err != nil {
+		return nil, err
+	}
 	return u, nil
 }
 
@@ -129,16 +154,24 @@ func (u *UseCases) reportToCitizen(ctx context.Context, c casework.Case, t casew
 }
 
 func (u *UseCases) tenantName(ctx context.Context, id string) string {
-	ts, err := u.Tenants.List(ctx)
+	t, err := u.tenantByID(ctx, id)
 	if err != nil {
 		return ""
 	}
+	return t.Name
+}
+
+func (u *UseCases) tenantByID(ctx context.Context, id string) (tenant.Tenant, error) {
+	ts, err := u.Tenants.List(ctx)
+	if err != nil {
+		return tenant.Tenant{}, err
+	}
 	for _, t := range ts {
 		if t.ID == id {
-			return t.Name
+			return t, nil
 		}
 	}
-	return ""
+	return tenant.Tenant{}, store.ErrNotFound
 }
 
 // statusLink is the citizen's secret link to an application.

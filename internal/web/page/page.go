@@ -30,7 +30,7 @@ var views = []string{
 	"account_register", "account_login", "account_mfa", "account_totp", "account_recovery", "account_notice",
 	"account_forgot", "account_reset", "account_delete", "account", "account_oidc",
 	"staff_home", "inbox", "case", "outbox", "staff_list", "status",
-	"form_start", "form_step", "form_summary", "form_gone",
+	"form_start", "form_step", "form_summary", "form_gone", "deliveries",
 }
 
 // Renderer renders views. It is safe for concurrent use.

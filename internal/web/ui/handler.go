@@ -9,6 +9,7 @@ import (
 
 	"github.com/serviceportal/serviceportal/internal/casework"
 	"github.com/serviceportal/serviceportal/internal/catalog"
+	"github.com/serviceportal/serviceportal/internal/delivery"
 	"github.com/serviceportal/serviceportal/internal/identity"
 	"github.com/serviceportal/serviceportal/internal/identity/oidc"
 	"github.com/serviceportal/serviceportal/internal/mail"
@@ -40,6 +41,10 @@ type Deps struct {
 	Mailbox       *mailbox.Mailbox
 	// OIDC is the citizens' eID login (BundID); nil when not configured.
 	OIDC *oidc.Provider
+	// Receipts renders the Antragsbestätigung.
+	Receipts ReceiptRenderer
+	// Deliveries shows staff where applications went.
+	Deliveries *delivery.Service
 }
 
 // Handler serves the pages of one tenant's portal; paths are relative to
@@ -61,6 +66,8 @@ type Handler struct {
 	formatAnswers AnswerFormatter
 	outbox        *mail.Outbox
 	mailbox       *mailbox.Mailbox
+	receipts      ReceiptRenderer
+	deliveries    *delivery.Service
 	oidc          *oidc.Provider
 }
 
@@ -68,7 +75,7 @@ type Handler struct {
 func New(d Deps) *Handler {
 	return &Handler{dir: d.Tenants, catalog: d.Catalog, search: d.Search, pages: d.Pages, log: d.Log, forms: d.Forms,
 		ident: d.Identity, subs: d.Submissions, cases: d.Cases, mail: d.Mail, baseURL: d.BaseURL, cookies: d.Cookies,
-		formatAnswers: d.FormatAnswers, outbox: d.Outbox, mailbox: d.Mailbox, oidc: d.OIDC}
+		formatAnswers: d.FormatAnswers, outbox: d.Outbox, mailbox: d.Mailbox, receipts: d.Receipts, deliveries: d.Deliveries, oidc: d.OIDC}
 }
 
 // Routes registers the tenant-relative page routes on a new mux.
@@ -91,6 +98,7 @@ func (h *Handler) Routes() *http.ServeMux {
 	h.staffRoutes(mux)
 	h.statusRoutes(mux)
 	h.formRoutes(mux)
+	h.deliveryRoutes(mux)
 	mux.HandleFunc("/", h.notFound)
 	return mux
 }
