@@ -70,3 +70,12 @@ func BuiltinIDs() []string {
 	sort.Strings(ids)
 	return ids
 }
+
+// BuiltinJSON returns the schema document of a shipped form, e.g. to
+// publish it as the first version of a template.
+func BuiltinJSON(id string) ([]byte, error) {
+	if _, err := Builtin(id); err != nil {
+		return nil, err
+	}
+	return schemaFS.ReadFile(path.Join("schemas", id+".json"))
+}

@@ -28,6 +28,8 @@ type Result struct {
 	Tenants  tenant.ImportResult
 	LeiKa    catalog.LeiKaResult
 	Services catalog.ServiceResult
+	// Offerings counts the adoptions the seed made.
+	Offerings int
 }
 
 // Run creates whatever of the region's tenants and operators is missing.
@@ -70,6 +72,9 @@ func All(ctx context.Context, db *store.DB) (Result, error) {
 	}
 	if res.Services, err = cat.ImportServices(ctx, services); err != nil {
 		return res, fmt.Errorf("seed: %w", err)
+	}
+	if res.Offerings, err = Templates(ctx, cat, dir); err != nil {
+		return res, err
 	}
 	return res, nil
 }

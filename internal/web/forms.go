@@ -1,22 +1,53 @@
 package web
 
-import "github.com/serviceportal/serviceportal/internal/form"
+import (
+	"context"
+	"sync"
 
-// builtinForms serves the form schemas shipped with the portal. A draft
-// keeps the version it started with; a shipped schema that changed its
-// version cannot open older drafts (versioned templates in the database
-// lift this).
-type builtinForms struct{}
+	"github.com/serviceportal/serviceportal/internal/catalog"
+	"github.com/serviceportal/serviceportal/internal/form"
+)
 
-func (builtinForms) Current(id string) (*form.Form, bool) {
-	f, err := form.Builtin(id)
-	return f, err == nil
+// offeringForms finds forms through the tenants' offerings: a tenant's
+// current form is the template version its offering pins; a draft or
+// submission opens the exact version it was made with. Versions are
+// immutable, so parsed forms are cached by version id.
+type offeringForms struct {
+	cat *catalog.Catalog
+
+	mu     sync.Mutex
+	parsed map[string]*form.Form
 }
 
-func (builtinForms) Version(id, version string) (*form.Form, bool) {
-	f, err := form.Builtin(id)
-	if err != nil || f.Version != version {
+func newOfferingForms(cat *catalog.Catalog) *offeringForms {
+	return &offeringForms{cat: cat, parsed: map[string]*form.Form{}}
+}
+
+func (o *offeringForms) Current(ctx context.Context, tenantID, formID string) (*form.Form, bool) {
+	off, ok, err := o.cat.OfferingByForm(ctx, tenantID, formID)
+	if err != nil || !ok {
 		return nil, false
 	}
-	return f, true
+	return o.Version(ctx, formID, off.VersionID)
+}
+
+func (o *offeringForms) Version(ctx context.Context, formID, versionID string) (*form.Form, bool) {
+	o.mu.Lock()
+	f, ok := o.parsed[versionID]
+	o.mu.Unlock()
+	if ok {
+		return f, f.ID == formID
+	}
+	v, err := o.cat.Version(ctx, versionID)
+	if err != nil {
+		return nil, false
+	}
+	f, err = v.Form()
+	if err != nil {
+		return nil, false
+	}
+	o.mu.Lock()
+	o.parsed[versionID] = f
+	o.mu.Unlock()
+	return f, f.ID == formID
 }

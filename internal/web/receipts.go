@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 
-	"github.com/serviceportal/serviceportal/internal/form"
 	"github.com/serviceportal/serviceportal/internal/receipt"
 	"github.com/serviceportal/serviceportal/internal/submission"
 )
@@ -31,7 +30,7 @@ func (u *UseCases) ReceiptPDF(ctx context.Context, s submission.Submission, stat
 		StatusURL: statusURL,
 		Footer:    "Diese Bestätigung wurde maschinell erstellt. Sie bestätigt den Eingang, nicht die Entscheidung über den Antrag.",
 	}
-	if f, err := form.Builtin(s.FormID); err == nil && f.Version == s.FormVersion && s.Values != nil {
+	if f, ok := u.forms.Version(ctx, s.FormID, s.FormVersion); ok && s.Values != nil {
 		if raw, err := f.RawFromJSON(s.Values); err == nil {
 			for _, sec := range f.Summary(raw).Sections {
 				rs := receipt.Section{Title: sec.Title}

@@ -95,7 +95,7 @@ func New(opts Options) (*Server, error) {
 	}
 	pagesMux := ui.New(ui.Deps{Tenants: dir, Catalog: cat, Search: search, Pages: pages, Log: opts.Logger,
 		Identity: uc.Identity, Submissions: uc.Submissions, Cases: uc.Cases, Mail: opts.Mail,
-		BaseURL: s.baseURL, Cookies: ui.Cookies{Secure: s.secure}, Outbox: uc.Outbox, Mailbox: uc.Mailbox, Forms: builtinForms{},
+		BaseURL: s.baseURL, Cookies: ui.Cookies{Secure: s.secure}, Outbox: uc.Outbox, Mailbox: uc.Mailbox, Forms: uc.forms,
 		Receipts: uc.ReceiptPDF, Deliveries: uc.Delivery,
 		OIDC: opts.OIDC}).Routes()
 
@@ -104,7 +104,7 @@ func New(opts Options) (*Server, error) {
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.metrics.handler())
 	mux.Handle("GET "+static.Prefix, static.Handler())
-	mux.Handle("/api/", api.New(api.Deps{Tenants: dir, Catalog: cat, Search: search, Subs: uc.Submissions, BaseURL: s.baseURL, Log: opts.Logger}).Routes())
+	mux.Handle("/api/", api.New(api.Deps{Tenants: dir, Catalog: cat, Search: search, Subs: uc.Submissions, Forms: uc.forms, BaseURL: s.baseURL, Log: opts.Logger}).Routes())
 	mux.Handle("/", s.tenantPages(pagesMux))
 
 	var h http.Handler = recordRoute(mux)

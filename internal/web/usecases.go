@@ -37,6 +37,8 @@ type UseCases struct {
 	Delivery    *delivery.Service
 	// BaseURL makes the links in e-mails absolute.
 	BaseURL string
+
+	forms *offeringForms
 }
 
 // UseCaseOptions tune the use cases; the zero value suits tests and the demo.
@@ -54,6 +56,7 @@ func NewUseCases(ctx context.Context, db *store.DB, master []byte) (*UseCases, e
 func NewUseCasesWith(ctx context.Context, db *store.DB, master []byte, opts UseCaseOptions) (*UseCases, error) {
 	u := &UseCases{DB: db, Tenants: tenant.NewDirectory(db), Audit: audit.New(db), Outbox: mail.NewOutbox(db, nil)}
 	u.Catalog = catalog.New(db, u.Tenants)
+	u.forms = newOfferingForms(u.Catalog)
 	syn, err := catalog.DefaultSynonyms()
 	if err != nil {
 		return nil, err

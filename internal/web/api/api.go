@@ -3,11 +3,13 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
 
 	"github.com/serviceportal/serviceportal/internal/catalog"
+	"github.com/serviceportal/serviceportal/internal/form"
 	"github.com/serviceportal/serviceportal/internal/submission"
 	"github.com/serviceportal/serviceportal/internal/tenant"
 	"github.com/serviceportal/serviceportal/internal/web/request"
@@ -19,6 +21,10 @@ type Deps struct {
 	Catalog *catalog.Catalog
 	Search  *catalog.Index
 	Subs    *submission.Service
+	// Forms finds a tenant's current form.
+	Forms interface {
+		Current(ctx context.Context, tenantID, id string) (*form.Form, bool)
+	}
 	// BaseURL makes portal links absolute.
 	BaseURL string
 	Log     *slog.Logger
@@ -30,13 +36,16 @@ type Handler struct {
 	catalog *catalog.Catalog
 	search  *catalog.Index
 	subs    *submission.Service
+	forms   interface {
+		Current(ctx context.Context, tenantID, id string) (*form.Form, bool)
+	}
 	baseURL string
 	log     *slog.Logger
 }
 
 // New returns the API handler.
 func New(d Deps) *Handler {
-	return &Handler{dir: d.Tenants, catalog: d.Catalog, search: d.Search, subs: d.Subs, baseURL: d.BaseURL, log: d.Log}
+	return &Handler{dir: d.Tenants, catalog: d.Catalog, search: d.Search, subs: d.Subs, forms: d.Forms, baseURL: d.BaseURL, log: d.Log}
 }
 
 // Routes registers the API's routes below /api/v1/ on a new mux.

@@ -137,8 +137,8 @@ func (h *Handler) offering(w http.ResponseWriter, r *http.Request) (tenant.Tenan
 		writeProblem(w, r, http.StatusNotFound, "Angebot nicht gefunden", "Diese Behörde bearbeitet die Leistung nicht selbst.")
 		return t, svc, nil, false
 	}
-	f, err := form.Builtin(svc.OnlineForm)
-	if err != nil {
+	f, ok := h.forms.Current(r.Context(), t.ID, svc.OnlineForm)
+	if !ok {
 		writeProblem(w, r, http.StatusNotFound, "Angebot nicht gefunden", "Für diese Leistung ist kein Formular hinterlegt.")
 		return t, svc, nil, false
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -76,7 +77,7 @@ func (h *Handler) formAnswers(s submission.Submission) ([]AnswerSection, bool) {
 	if h.forms == nil {
 		return nil, false
 	}
-	f, ok := h.forms.Version(s.FormID, s.FormVersion)
+	f, ok := h.forms.Version(context.Background(), s.FormID, s.FormVersion)
 	if !ok {
 		return nil, false
 	}

@@ -63,7 +63,7 @@ func (h *Handler) generateDecision(ctx context.Context, info *request.Info, cs c
 func (h *Handler) recipient(s submission.Submission) []string {
 	parts := map[string]string{}
 	if h.forms != nil {
-		if f, ok := h.forms.Version(s.FormID, s.FormVersion); ok {
+		if f, ok := h.forms.Version(context.Background(), s.FormID, s.FormVersion); ok {
 			for id, v := range s.Values {
 				fd, ok := f.FieldByID(id)
 				str, isStr := v.(string)

@@ -61,7 +61,7 @@ func (h *Handler) loadApplication(w http.ResponseWriter, r *http.Request) (*appl
 		h.serverError(w, r, err)
 		return nil, false
 	}
-	f, ok := h.forms.Version(d.FormID, d.FormVersion)
+	f, ok := h.forms.Version(r.Context(), d.FormID, d.FormVersion)
 	if !ok {
 		h.serverError(w, r, errors.New("form version of draft is gone"))
 		return nil, false

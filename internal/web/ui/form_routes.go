@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/serviceportal/serviceportal/internal/form"
@@ -8,10 +9,11 @@ import (
 
 // Forms finds the form version an application uses.
 type Forms interface {
-	// Current is the form citizens start now.
-	Current(id string) (*form.Form, bool)
+	// Current is the form a tenant's citizens start now (its offering's
+	// pinned template version).
+	Current(ctx context.Context, tenantID, id string) (*form.Form, bool)
 	// Version is the form version a draft or submission was started with.
-	Version(id, version string) (*form.Form, bool)
+	Version(ctx context.Context, id, version string) (*form.Form, bool)
 }
 
 // formRoutes registers the application pages. A draft is addressed by its

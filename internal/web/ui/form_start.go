@@ -23,7 +23,7 @@ type formStartView struct {
 // decided.
 func (h *Handler) startable(w http.ResponseWriter, r *http.Request) (catalog.Service, *form.Form, bool) {
 	info := request.From(r)
-	f, ok := h.forms.Current(r.PathValue("form"))
+	f, ok := h.forms.Current(r.Context(), info.Tenant.ID, r.PathValue("form"))
 	if !ok {
 		h.notFound(w, r)
 		return catalog.Service{}, nil, false

@@ -75,7 +75,7 @@ func (h *Handler) serviceView(w http.ResponseWriter, r *http.Request) (serviceVi
 	}
 	if v.Own {
 		v.ExternalLink = s.ExternalLink(t.AGS, t.ARS)
-		if s.Kind == catalog.KindOnline && h.formAvailable(s.OnlineForm) {
+		if s.Kind == catalog.KindOnline && h.formAvailable(r, t.ID, s.OnlineForm) {
 			v.FormURL = info.Base + "/antrag/" + s.OnlineForm
 		}
 	}
@@ -84,11 +84,11 @@ func (h *Handler) serviceView(w http.ResponseWriter, r *http.Request) (serviceVi
 }
 
 // formAvailable reports whether the online form of a service can be used.
-func (h *Handler) formAvailable(formID string) bool {
+func (h *Handler) formAvailable(r *http.Request, tenantID, formID string) bool {
 	if h.forms == nil || formID == "" {
 		return false
 	}
-	_, ok := h.forms.Current(formID)
+	_, ok := h.forms.Current(r.Context(), tenantID, formID)
 	return ok
 }
 

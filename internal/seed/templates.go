@@ -1,0 +1,91 @@
+package seed
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/serviceportal/serviceportal/internal/catalog"
+	"github.com/serviceportal/serviceportal/internal/form"
+	"github.com/serviceportal/serviceportal/internal/tenant"
+)
+
+// dorstenBuilt are the services Dorsten built itself and Marl adopted; the
+// region published the others for everyone. So the demo shows re-use:
+// Gladbeck can adopt Dorsten's Hundeanmeldung.
+var dorstenBuilt = map[string][]string{
+	"hundeanmeldung": {"dorsten", "marl"},
+	"hundeabmeldung": {"dorsten", "marl"},
+}
+
+// Templates publishes the shipped forms as templates and lets the
+// municipalities adopt them, where that has not happened yet.
+func Templates(ctx context.Context, cat *catalog.Catalog, dir *tenant.Directory) (int, error) {
+	tenants, err := dir.List(ctx)
+	if err != nil {
+		return 0, err
+	}
+	bySlug := map[string]tenant.Tenant{}
+	var region tenant.Tenant
+	for _, t := range tenants {
+		bySlug[t.Slug] = t
+		if t.IsRegion() {
+			region = t
+		}
+	}
+	adopted := 0
+	for _, id := range form.BuiltinIDs() {
+		svc, err := cat.BySlug(ctx, id)
+		if err != nil {
+			continue // a form without catalogue entry is not offered
+		}
+		owner, adopters := region, []string(nil)
+		if list, ok := dorstenBuilt[id]; ok {
+			owner, adopters = bySlug["dorsten"], list
+		} else {
+			for _, t := range tenants {
+				if catalog.IsMunicipality(t) {
+					adopters = append(adopters, t.Slug)
+				}
+			}
+		}
+		existing, err := cat.Templates(ctx, svc.ID)
+		if err != nil {
+			return adopted, err
+		}
+		var versionID string
+		for _, t := range existing {
+			if t.OwnerTenantID == owner.ID {
+				vs, err := cat.Versions(ctx, t.ID)
+				if err != nil {
+					return adopted, err
+				}
+				if len(vs) > 0 {
+					versionID = vs[len(vs)-1].ID // the first version
+				}
+			}
+		}
+		if versionID == "" {
+			doc, err := form.BuiltinJSON(id)
+			if err != nil {
+				return adopted, err
+			}
+			v, err := cat.Publish(ctx, catalog.PublishInput{OwnerTenantID: owner.ID, ServiceID: svc.ID, FormJSON: string(doc),
+				Notes: "Erste Fassung", Actor: "system"})
+			if err != nil {
+				return adopted, fmt.Errorf("seed: template %s: %w", id, err)
+			}
+			versionID = v.ID
+		}
+		for _, slug := range adopters {
+			t := bySlug[slug]
+			if _, ok, err := cat.OfferingFor(ctx, t.ID, svc.ID); err != nil || ok {
+				continue
+			}
+			if _, err := cat.Adopt(ctx, catalog.AdoptInput{TenantID: t.ID, VersionID: versionID, Office: svc.Office, Actor: "system"}); err != nil {
+				return adopted, fmt.Errorf("seed: adopt %s for %s: %w", id, slug, err)
+			}
+			adopted++
+		}
+	}
+	return adopted, nil
+}
