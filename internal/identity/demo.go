@@ -39,6 +39,7 @@ var demoStaff = []demoSpec{
 	{"Lokale Koordination Dorsten", "Konrad Loki", "dorsten-loki@demo.example", Coordinator, "dorsten", ""},
 	{"Sachbearbeitung Dorsten", "Sabine Sachbearbeitung", "dorsten-sachbearbeitung@demo.example", Caseworker, "dorsten", ""},
 	{"Sachbearbeitung Gladbeck", "Gustav Gladbeck", "gladbeck-sachbearbeitung@demo.example", Caseworker, "gladbeck", ""},
+	{"Lokale Koordination Gladbeck", "Greta Loki", "gladbeck-loki@demo.example", Coordinator, "gladbeck", ""},
 }
 
 const demoCitizenEmail = "erika.mustermann@demo.example"

@@ -183,12 +183,12 @@ func TestSeedDemo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(first) != 7 || len(second) != 7 {
+		if len(first) != 8 || len(second) != 8 {
 			t.Fatalf("demo accounts: %d, %d", len(first), len(second))
 		}
 		var n int
 		db.QueryRow(ctx, `SELECT COUNT(*) FROM accounts`).Scan(&n)
-		if n != 7 {
+		if n != 8 {
 			t.Fatalf("%d accounts after seeding twice", n)
 		}
 		for _, d := range first {

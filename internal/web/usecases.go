@@ -39,6 +39,8 @@ type UseCases struct {
 	BaseURL string
 
 	forms *offeringForms
+	// onlinePayment is true when a payment provider is configured.
+	onlinePayment bool
 }
 
 // UseCaseOptions tune the use cases; the zero value suits tests and the demo.

@@ -1,6 +1,10 @@
 package page
 
-import "github.com/serviceportal/serviceportal/internal/form"
+import (
+	"fmt"
+
+	"github.com/serviceportal/serviceportal/internal/form"
+)
 
 // hasFileField reports whether a step has a file input, so its form is
 // sent as multipart.
@@ -39,4 +43,21 @@ func widthClass(chars int) int {
 		return 10
 	}
 	return 20
+}
+
+// levelLabel shows a maturity level; -1 means it is the state portal's.
+func levelLabel(l int) string {
+	if l < 0 {
+		return "extern"
+	}
+	return fmt.Sprint(l)
+}
+
+// shorten cuts long axis labels of charts.
+func shorten(s string) string {
+	r := []rune(s)
+	if len(r) <= 18 {
+		return s
+	}
+	return string(r[:17]) + "…"
 }

@@ -30,7 +30,7 @@ var views = []string{
 	"account_register", "account_login", "account_mfa", "account_totp", "account_recovery", "account_notice",
 	"account_forgot", "account_reset", "account_delete", "account", "account_oidc",
 	"staff_home", "inbox", "case", "outbox", "staff_list", "status",
-	"form_start", "form_step", "form_summary", "form_gone", "deliveries",
+	"form_start", "form_step", "form_summary", "form_gone", "deliveries", "maturity", "compare", "library", "template",
 }
 
 // Renderer renders views. It is safe for concurrent use.
@@ -100,6 +100,11 @@ func New(log *slog.Logger) (*Renderer, error) {
 			return in
 		},
 		"roleLabel": roleLabel,
+		"add":       func(a, b int) int { return a + b },
+		"hasPrefix": strings.HasPrefix,
+		"mul":       func(a, b int) int { return a * b },
+		"lvl":       levelLabel,
+		"shorten":   shorten,
 		"hasFile":   hasFileField,
 		"width":     widthClass,
 		"date":      func(t time.Time) string { return t.In(berlin).Format("02.01.2006") },

@@ -45,6 +45,8 @@ type Deps struct {
 	Receipts ReceiptRenderer
 	// Deliveries shows staff where applications went.
 	Deliveries *delivery.Service
+	// Maturity computes Reifegrad and comparisons.
+	Maturity MaturitySource
 }
 
 // Handler serves the pages of one tenant's portal; paths are relative to
@@ -68,6 +70,7 @@ type Handler struct {
 	mailbox       *mailbox.Mailbox
 	receipts      ReceiptRenderer
 	deliveries    *delivery.Service
+	maturity      MaturitySource
 	oidc          *oidc.Provider
 }
 
@@ -75,7 +78,7 @@ type Handler struct {
 func New(d Deps) *Handler {
 	return &Handler{dir: d.Tenants, catalog: d.Catalog, search: d.Search, pages: d.Pages, log: d.Log, forms: d.Forms,
 		ident: d.Identity, subs: d.Submissions, cases: d.Cases, mail: d.Mail, baseURL: d.BaseURL, cookies: d.Cookies,
-		formatAnswers: d.FormatAnswers, outbox: d.Outbox, mailbox: d.Mailbox, receipts: d.Receipts, deliveries: d.Deliveries, oidc: d.OIDC}
+		formatAnswers: d.FormatAnswers, outbox: d.Outbox, mailbox: d.Mailbox, receipts: d.Receipts, deliveries: d.Deliveries, maturity: d.Maturity, oidc: d.OIDC}
 }
 
 // Routes registers the tenant-relative page routes on a new mux.
@@ -99,6 +102,8 @@ func (h *Handler) Routes() *http.ServeMux {
 	h.statusRoutes(mux)
 	h.formRoutes(mux)
 	h.deliveryRoutes(mux)
+	h.maturityRoutes(mux)
+	h.templateRoutes(mux)
 	mux.HandleFunc("/", h.notFound)
 	return mux
 }

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"errors"
+	"fmt"
+	"strconv"
 	"net/http"
 
 	"github.com/serviceportal/serviceportal/internal/catalog"
@@ -28,6 +30,10 @@ type serviceView struct {
 	Error   string
 	Choices []tenant.Match
 	JSONLD  map[string]any
+	// Offering holds the authority's own details (office, fee, contact).
+	Offering *catalog.Offering
+	// Fee is the fee text, the offering's own amount if it set one.
+	Fee string
 }
 
 func (h *Handler) serviceShow(w http.ResponseWriter, r *http.Request) {
@@ -73,7 +79,17 @@ func (h *Handler) serviceView(w http.ResponseWriter, r *http.Request) (serviceVi
 			v.Responsible, v.Own = &t, true
 		}
 	}
+	v.Fee = s.Fee.Text
 	if v.Own {
+		if o, ok, err := h.catalog.OfferingFor(r.Context(), t.ID, s.ID); err == nil && ok {
+			v.Offering = &o
+			if o.FeeCents != nil {
+				v.Fee = euroText(*o.FeeCents)
+			}
+			if o.Office != "" {
+				v.Service.Office = o.Office
+			}
+		}
 		v.ExternalLink = s.ExternalLink(t.AGS, t.ARS)
 		if s.Kind == catalog.KindOnline && h.formAvailable(r, t.ID, s.OnlineForm) {
 			v.FormURL = info.Base + "/antrag/" + s.OnlineForm
@@ -98,4 +114,9 @@ func (h *Handler) absoluteURL(r *http.Request, path string) string {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host + path
+}
+
+// euroText formats cents as "12,50 €".
+func euroText(cents int64) string {
+	return strconv.FormatInt(cents/100, 10) + "," + fmt.Sprintf("%02d", cents%100) + " €"
 }

@@ -61,11 +61,13 @@ func (h *Handler) can(r *http.Request, s staff, action identity.Action, serviceS
 
 // staffHomeView is the back office's start page.
 type staffHomeView struct {
-	Name      string
-	CanCases  bool
-	CanMail   bool
-	CanStaff  bool
-	Elsewhere []tenantLink
+	Name     string
+	CanCases bool
+	CanMail  bool
+	CanStaff bool
+	// CanServices: coordinators and admins configure services.
+	CanServices bool
+	Elsewhere   []tenantLink
 }
 
 type tenantLink struct{ Name, URL string }
@@ -77,7 +79,7 @@ func (h *Handler) staffHome(w http.ResponseWriter, r *http.Request) {
 	}
 	v := staffHomeView{Name: s.info.Account.Name,
 		CanCases: h.can(r, s, identity.ViewCases, ""), CanMail: h.can(r, s, identity.ViewOutgoingMail, ""),
-		CanStaff: h.can(r, s, identity.ManageStaff, "")}
+		CanStaff: h.can(r, s, identity.ManageStaff, ""), CanServices: h.can(r, s, identity.ManageServices, "")}
 	if !v.CanCases {
 		// A limited caseworker may still see some services' cases.
 		_, services, ok, _ := h.ident.Authorizer().ServiceScope(r.Context(), s.principal, identity.ViewCases, s.info.Tenant.ID)
