@@ -3,8 +3,8 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"net/http"
+	"strconv"
 
 	"github.com/serviceportal/serviceportal/internal/catalog"
 	"github.com/serviceportal/serviceportal/internal/store"
