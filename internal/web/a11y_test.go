@@ -21,7 +21,7 @@ func TestAccessibility(t *testing.T) {
 		"/gladbeck/impressum", "/gladbeck/datenschutz", "/gladbeck/barrierefreiheit", "/leichte-sprache", "/gibt-es-nicht",
 		"/leistungen", "/themen/familie-kind", "/suche?q=hund", "/suche?q=xyzzy", "/suche?q=", "/leistungen/hundeanmeldung",
 		"/leistungen/hundeanmeldung/zustaendigkeit?q=Bochum", "/dorsten/leistungen/hundeanmeldung", "/dorsten/leistungen/kfz-zulassen",
-		"/dorsten/leistungen/gewerbe-anmelden"}
+		"/dorsten/leistungen/gewerbe-anmelden", "/reifegrad", "/gladbeck/reifegrad", "/leistungen/hundeanmeldung/vergleich"}
 	for _, size := range [][2]int64{{1280, 900}, {375, 800}} {
 		if err := chromedp.Do(ctx, chromedp.EmulateViewport(size[0], size[1])); err != nil {
 			t.Fatal(err)

@@ -84,3 +84,40 @@ func TestAdoptAndUpdateTemplate(t *testing.T) {
 func unescapeHTML(s string) string {
 	return strings.NewReplacer("&#34;", `"`, "&quot;", `"`, "&lt;", "<", "&gt;", ">", "&amp;", "&", "&#39;", "'", "&#43;", "+").Replace(s)
 }
+
+func TestTemplateAPI(t *testing.T) {
+	t.Parallel()
+	ts := newServer(t, storetest.Open(t, store.SQLite))
+	var lib struct {
+		Templates []struct {
+			Service   string
+			Owner     string
+			AdoptedBy []string `json:"adopted_by"`
+		}
+	}
+	getJSON(t, ts.URL+"/api/v1/templates", 200, &lib)
+	found := false
+	for _, tpl := range lib.Templates {
+		if tpl.Service == "hundeanmeldung" && tpl.Owner == "Stadt Dorsten" && strings.Join(tpl.AdoptedBy, ",") == "Dorsten,Marl" {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("library: %+v", lib.Templates)
+	}
+	var offs struct{ Offerings []struct{ Service string } }
+	getJSON(t, ts.URL+"/api/v1/tenants/marl/offerings", 200, &offs)
+	if len(offs.Offerings) < 10 {
+		t.Fatalf("Marl offers %d services", len(offs.Offerings))
+	}
+	var mat struct {
+		Offerings []struct {
+			Tenant  string
+			Level11 int `json:"level_1_1"`
+		}
+	}
+	getJSON(t, ts.URL+"/reifegrad.json", 200, &mat)
+	if len(mat.Offerings) == 0 {
+		t.Fatal("no maturity figures")
+	}
+}
