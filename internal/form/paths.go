@@ -262,9 +262,9 @@ func (f *Form) FieldByID(id string) (*Field, bool) {
 }
 
 // StepID returns the ID of the step a field is on.
-func (fd *Field) StepID() string {
-	if fd.step == nil {
+func (f *Field) StepID() string {
+	if f.step == nil {
 		return ""
 	}
-	return fd.step.ID
+	return f.step.ID
 }

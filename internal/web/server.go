@@ -96,7 +96,7 @@ func New(opts Options) (*Server, error) {
 	pagesMux := ui.New(ui.Deps{Tenants: dir, Catalog: cat, Search: search, Pages: pages, Log: opts.Logger,
 		Identity: uc.Identity, Submissions: uc.Submissions, Cases: uc.Cases, Mail: opts.Mail,
 		BaseURL: s.baseURL, Cookies: ui.Cookies{Secure: s.secure}, Outbox: uc.Outbox, Mailbox: uc.Mailbox, Forms: uc.forms,
-		Receipts: uc.ReceiptPDF, Deliveries: uc.Delivery, Maturity: uc,
+		Receipts: uc.ReceiptPDF, Deliveries: uc.Delivery, Maturity: uc, Payments: uc.Payments,
 		OIDC: opts.OIDC}).Routes()
 
 	mux := http.NewServeMux()

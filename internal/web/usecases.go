@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"fmt"
 	"slices"
 	"time"
@@ -14,6 +16,7 @@ import (
 	"github.com/serviceportal/serviceportal/internal/keyring"
 	"github.com/serviceportal/serviceportal/internal/mail"
 	"github.com/serviceportal/serviceportal/internal/mailbox"
+	"github.com/serviceportal/serviceportal/internal/payment"
 	"github.com/serviceportal/serviceportal/internal/store"
 	"github.com/serviceportal/serviceportal/internal/submission"
 	"github.com/serviceportal/serviceportal/internal/tenant"
@@ -35,6 +38,7 @@ type UseCases struct {
 	Outbox      *mail.Outbox
 	Mailbox     *mailbox.Mailbox
 	Delivery    *delivery.Service
+	Payments    *payment.Service
 	// BaseURL makes the links in e-mails absolute.
 	BaseURL string
 
@@ -47,6 +51,10 @@ type UseCases struct {
 type UseCaseOptions struct {
 	// Mail configures the e-mail delivery to offices (keep mode if empty).
 	Mail mail.Config
+	// PaymentProviders are the payment providers by tenant ID ("" for all
+	// tenants without their own). Empty means the test provider
+	// ("Testzahlung", no money moves): for the demo and tests only.
+	PaymentProviders map[string]payment.Provider
 }
 
 // NewUseCases wires the use cases on db with the master key.
@@ -89,7 +97,22 @@ func NewUseCasesWith(ctx context.Context, db *store.DB, master []byte, opts UseC
 	if err != nil {
 		return nil, err
 	}
+	u.Payments = payment.New(db)
+	for tenantID, p := range opts.PaymentProviders {
+		u.Payments.Register(tenantID, p)
+	}
+	if len(opts.PaymentProviders) == 0 {
+		u.Payments.Register("", payment.NewTestProvider(db, testPaymentKey(master)))
+	}
 	return u, nil
+}
+
+// testPaymentKey derives the test provider's signing key from the master
+// key, so every instance of the portal verifies the same notifications.
+func testPaymentKey(master []byte) []byte {
+	m := hmac.New(sha256.New, master)
+	m.Write([]byte("serviceportal payment test provider"))
+	return m.Sum(nil)
 }
 
 // openCase is the submit hook that gives every application its case, with

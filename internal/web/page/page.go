@@ -31,6 +31,7 @@ var views = []string{
 	"account_forgot", "account_reset", "account_delete", "account", "account_oidc",
 	"staff_home", "inbox", "case", "outbox", "staff_list", "status",
 	"form_start", "form_step", "form_summary", "form_gone", "deliveries", "maturity", "compare", "library", "template",
+	"payment_pay", "payment_return", "payment_testpage",
 }
 
 // Renderer renders views. It is safe for concurrent use.

@@ -14,6 +14,7 @@ import (
 	"github.com/serviceportal/serviceportal/internal/identity/oidc"
 	"github.com/serviceportal/serviceportal/internal/mail"
 	"github.com/serviceportal/serviceportal/internal/mailbox"
+	"github.com/serviceportal/serviceportal/internal/payment"
 	"github.com/serviceportal/serviceportal/internal/submission"
 	"github.com/serviceportal/serviceportal/internal/tenant"
 	"github.com/serviceportal/serviceportal/internal/web/page"
@@ -47,6 +48,8 @@ type Deps struct {
 	Deliveries *delivery.Service
 	// Maturity computes Reifegrad and comparisons.
 	Maturity MaturitySource
+	// Payments collects fees online; nil means no online payment.
+	Payments *payment.Service
 }
 
 // Handler serves the pages of one tenant's portal; paths are relative to
@@ -72,13 +75,15 @@ type Handler struct {
 	deliveries    *delivery.Service
 	maturity      MaturitySource
 	oidc          *oidc.Provider
+	payments      *payment.Service
 }
 
 // New returns the UI handler.
 func New(d Deps) *Handler {
 	return &Handler{dir: d.Tenants, catalog: d.Catalog, search: d.Search, pages: d.Pages, log: d.Log, forms: d.Forms,
 		ident: d.Identity, subs: d.Submissions, cases: d.Cases, mail: d.Mail, baseURL: d.BaseURL, cookies: d.Cookies,
-		formatAnswers: d.FormatAnswers, outbox: d.Outbox, mailbox: d.Mailbox, receipts: d.Receipts, deliveries: d.Deliveries, maturity: d.Maturity, oidc: d.OIDC}
+		formatAnswers: d.FormatAnswers, outbox: d.Outbox, mailbox: d.Mailbox, receipts: d.Receipts, deliveries: d.Deliveries, maturity: d.Maturity, oidc: d.OIDC,
+		payments: d.Payments}
 }
 
 // Routes registers the tenant-relative page routes on a new mux.
@@ -101,6 +106,7 @@ func (h *Handler) Routes() *http.ServeMux {
 	h.staffRoutes(mux)
 	h.statusRoutes(mux)
 	h.formRoutes(mux)
+	h.paymentRoutes(mux)
 	h.deliveryRoutes(mux)
 	h.maturityRoutes(mux)
 	h.templateRoutes(mux)
