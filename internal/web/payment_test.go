@@ -111,20 +111,17 @@ func TestBewohnerparkausweisPayment(t *testing.T) {
 		// The way back in another browser does not reveal the draft.
 		anon.get("/recklinghausen/zahlung/rueckkehr/"+paid.ID).expect(200, "Bezahlt", "persönlichen Link")
 
-		// Submit; until formSubmit links the payment itself, link it as the
-		// submit hook would.
-		b.get(draft + "/pruefen")
-		b.post(draft+"/absenden", url.Values{}).expect(200, "Ihr Antrag ist eingegangen", "REC-")
+		// Submit: the payment moves to the application in the same transaction.
+		b.get(draft+"/pruefen").expect(200, "Bezahlt", "Kassenzeichen")
+		b.post(draft+"/absenden", url.Values{}).expect(200, "Ihr Antrag ist eingegangen", "REC-", "Bezahlt")
 		var subID string
 		if err := db.QueryRow(ctx, `SELECT id FROM submissions`).Scan(&subID); err != nil {
-			t.Fatal(err)
-		}
-		if err := uc.Payments.LinkDraft(ctx, rec.ID, draftID, subID); err != nil {
 			t.Fatal(err)
 		}
 		ps, err = uc.Payments.ForSubmission(ctx, rec.ID, subID)
 		if p, ok := payment.Paid(ps); err != nil || !ok || p.ID != paid.ID || p.Kassenzeichen == "" {
 			t.Fatalf("payments of the submission: %+v %v", ps, err)
 		}
+		_ = draftID
 	})
 }

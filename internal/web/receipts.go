@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 
+	"github.com/serviceportal/serviceportal/internal/payment"
 	"github.com/serviceportal/serviceportal/internal/receipt"
 	"github.com/serviceportal/serviceportal/internal/submission"
 )
@@ -44,6 +45,11 @@ func (u *UseCases) ReceiptPDF(ctx context.Context, s submission.Submission, stat
 	for _, a := range s.Attachments {
 		if a.Owner == "" {
 			rc.Attachments = append(rc.Attachments, receipt.Attachment{Name: a.Filename, Size: a.Size, SHA512: a.SHA512})
+		}
+	}
+	if ps, err := u.Payments.ForSubmission(ctx, s.TenantID, s.ID); err == nil {
+		if p, ok := payment.Paid(ps); ok {
+			rc.Payment = &receipt.Payment{AmountCents: p.AmountCents, Status: p.Status.Label(), Kassenzeichen: p.Kassenzeichen}
 		}
 	}
 	var buf bytes.Buffer

@@ -104,6 +104,12 @@ func NewUseCasesWith(ctx context.Context, db *store.DB, master []byte, opts UseC
 	if len(opts.PaymentProviders) == 0 {
 		u.Payments.Register("", payment.NewTestProvider(db, testPaymentKey(master)))
 	}
+	u.onlinePayment = true
+	// A paid draft's payment moves to the application in the submit
+	// transaction, so receipt and case show it from the first moment.
+	u.Submissions.AddHook(func(ctx context.Context, s submission.Submission) error {
+		return u.Payments.LinkFromContext(ctx, s.TenantID, s.ID)
+	})
 	return u, nil
 }
 

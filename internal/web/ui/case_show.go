@@ -29,6 +29,7 @@ type caseView struct {
 	Error       string
 	ActionURL   string
 	MinDeadline string
+	Payment     string
 }
 
 // AnswerSection is a titled group of answers, rendered by label.
@@ -95,6 +96,7 @@ func (h *Handler) caseView(r *http.Request, s staff, cs casework.Case, svc catal
 		return v, err
 	}
 	v.Answers = h.answers(v.Submission)
+	v.Payment = h.paymentLine(ctx, cs.TenantID, cs.SubmissionID)
 	if v.History, err = h.cases.History(ctx, cs.TenantID, cs.ID); err != nil {
 		return v, err
 	}

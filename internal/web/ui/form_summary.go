@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/serviceportal/serviceportal/internal/form"
+	"github.com/serviceportal/serviceportal/internal/payment"
 	"github.com/serviceportal/serviceportal/internal/store"
 	"github.com/serviceportal/serviceportal/internal/submission"
 	"github.com/serviceportal/serviceportal/internal/web/request"
@@ -23,6 +24,8 @@ type summaryView struct {
 	ResumeURL string
 	ExpiresAt string
 	Back      string
+	// Payment is the fee to pay online before submitting; nil if none.
+	Payment *paymentView
 }
 
 func (h *Handler) formSummaryShow(w http.ResponseWriter, r *http.Request) {
@@ -41,6 +44,7 @@ func (h *Handler) renderSummary(w http.ResponseWriter, r *http.Request, app *app
 	}
 	v := summaryView{Summary: st.Summary(), Service: app.service.Name, Fee: app.service.Fee.Text, Base: app.base,
 		Email: email, Error: msg, ResumeURL: h.baseURL + app.base, ExpiresAt: expiryText(app.draft.ExpiresAt)}
+	v.Payment = h.paymentSummary(r, app)
 	if steps := st.VisibleSteps(); len(steps) > 0 {
 		v.Back = app.base + "/schritt/" + steps[len(steps)-1].ID
 	}
@@ -85,11 +89,19 @@ func (h *Handler) formSubmit(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, app.base+"/schritt/"+step, http.StatusSeeOther)
 		return
 	}
+	if amount, paid := h.paymentDue(r.Context(), app); amount > 0 && !paid {
+		http.Redirect(w, r, app.base+"/bezahlen", http.StatusSeeOther)
+		return
+	}
 	accountID, actor := app.draft.AccountID, "citizen:anonymous"
 	if info.LoggedIn() && !info.IsStaff() {
 		accountID, actor = info.Account.ID, "account:"+info.Account.ID
 	}
-	res, err := h.subs.Submit(r.Context(), submission.Input{TenantID: info.Tenant.ID, TenantCode: info.Tenant.Code,
+	ctx := r.Context()
+	if h.payments != nil {
+		ctx = payment.WithDraft(ctx, app.draft.ID)
+	}
+	res, err := h.subs.Submit(ctx, submission.Input{TenantID: info.Tenant.ID, TenantCode: info.Tenant.Code,
 		ServiceID: app.service.ID, FormID: app.form.ID, FormVersion: app.form.Version, AccountID: accountID,
 		Values: app.form.Export(final.Values), DraftID: app.draft.ID, IdempotencyKey: key, ContactEmail: email, Actor: actor})
 	if err != nil {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"github.com/serviceportal/serviceportal/internal/casework"
 	"github.com/serviceportal/serviceportal/internal/catalog"
 	"github.com/serviceportal/serviceportal/internal/mailbox"
+	"github.com/serviceportal/serviceportal/internal/payment"
 	"github.com/serviceportal/serviceportal/internal/store"
 	"github.com/serviceportal/serviceportal/internal/submission"
 	"github.com/serviceportal/serviceportal/internal/web/request"
@@ -30,6 +32,8 @@ type statusView struct {
 	Error       string
 	Notice      string
 	Fresh       bool
+	// Payment is the application's paid fee, if any.
+	Payment string
 }
 
 // maxReplySize bounds one file a citizen sends in reply.
@@ -77,6 +81,7 @@ func (h *Handler) loadStatus(w http.ResponseWriter, r *http.Request) (statusView
 	if cs, err := h.cases.BySubmission(ctx, sub.TenantID, sub.ID); err == nil {
 		v.Requests, _ = h.cases.OpenRequests(ctx, sub.TenantID, cs.ID)
 	}
+	v.Payment = h.paymentLine(ctx, sub.TenantID, sub.ID)
 	for _, a := range sub.Attachments {
 		switch a.Owner {
 		case "decision":
@@ -193,4 +198,21 @@ func (h *Handler) accountApplication(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, info.Base+"/status/"+token, http.StatusSeeOther)
+}
+
+// paymentLine describes the paid fee of an application for citizen and
+// caseworker, e.g. "Bezahlt: 30,70 € (Kassenzeichen REC-2026-Z000001)".
+func (h *Handler) paymentLine(ctx context.Context, tenantID, submissionID string) string {
+	if h.payments == nil {
+		return ""
+	}
+	ps, err := h.payments.ForSubmission(ctx, tenantID, submissionID)
+	if err != nil {
+		return ""
+	}
+	p, ok := payment.Paid(ps)
+	if !ok {
+		return ""
+	}
+	return "Bezahlt: " + payment.FormatEuro(p.AmountCents) + " (Kassenzeichen " + p.Kassenzeichen + ")"
 }
