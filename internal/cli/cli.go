@@ -52,8 +52,6 @@ func commands() []command {
 	}
 }
 
-// errUsage marks errors in the command line itself.
-var errUsage = errors.New("usage")
 
 // Run executes the command line args (without the program name) and
 // returns the exit code.

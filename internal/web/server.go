@@ -107,7 +107,7 @@ func New(opts Options) (*Server, error) {
 	mux.Handle("/api/", api.New(api.Deps{Tenants: dir, Catalog: cat, Search: search, Subs: uc.Submissions, Forms: uc.forms, BaseURL: s.baseURL, Log: opts.Logger}).Routes())
 	mux.Handle("/", s.tenantPages(pagesMux))
 
-	var h http.Handler = recordRoute(mux)
+	h := recordRoute(mux)
 	h = s.authenticate(h)
 	h = s.resolveTenant(h)
 	h = http.NewCrossOriginProtection().Handler(h)

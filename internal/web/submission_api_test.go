@@ -54,12 +54,12 @@ func TestSubmissionAPI(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ts := newServer(t, db)
 		good, _ := json.Marshal(map[string]any{"data": dogApplication(t)})
-		resp, out, err := postApplication(ts.URL, "", good)
+		resp, _, err := postApplication(ts.URL, "", good)
 		if err != nil || resp.StatusCode != 400 {
 			t.Fatalf("without key: %v %v", resp.StatusCode, err)
 		}
 		bad, _ := json.Marshal(map[string]any{"data": map[string]any{"F90000001": "Erika"}})
-		resp, out, _ = postApplication(ts.URL, "k-bad", bad)
+		resp, out, _ := postApplication(ts.URL, "k-bad", bad)
 		params, _ := out["invalid-params"].([]any)
 		if resp.StatusCode != 422 || len(params) == 0 || !strings.Contains(resp.Header.Get("Content-Type"), "problem+json") {
 			t.Fatalf("invalid application: %d %v", resp.StatusCode, out)

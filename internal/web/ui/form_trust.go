@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/serviceportal/serviceportal/internal/identity"
-	"github.com/serviceportal/serviceportal/internal/web/request"
 )
 
 func (h *Handler) clock() time.Time { return time.Now() }
@@ -19,17 +18,4 @@ func (h *Handler) trustOK(w http.ResponseWriter, r *http.Request, need string) b
 		return true
 	}
 	return h.requireTrust(w, r, level)
-}
-
-// loginFirst sends an anonymous visitor to the login page and back.
-func (h *Handler) loginFirst(w http.ResponseWriter, r *http.Request) {
-	info := request.From(r)
-	back := info.Base + r.URL.Path
-	if r.Method != http.MethodGet {
-		back = r.Referer()
-		if safeNext(back) == "" {
-			back = info.Base + "/"
-		}
-	}
-	http.Redirect(w, r, info.Base+"/konto/anmelden?weiter="+urlQuery(back), http.StatusSeeOther)
 }
