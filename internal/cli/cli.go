@@ -52,7 +52,6 @@ func commands() []command {
 	}
 }
 
-
 // Run executes the command line args (without the program name) and
 // returns the exit code.
 func Run(ctx context.Context, args []string, env Env) int {
