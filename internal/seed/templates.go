@@ -17,6 +17,13 @@ var dorstenBuilt = map[string][]string{
 	"hundeabmeldung": {"dorsten", "marl"},
 }
 
+// localFees are fees some cities set on their offering (the catalogue
+// says "varies"): Recklinghausen charges 30,70 € for the Bewohnerparkausweis,
+// paid online before submitting.
+var localFees = map[string]map[string]int64{
+	"bewohnerparkausweis": {"recklinghausen": 3070},
+}
+
 // Templates publishes the shipped forms as templates and lets the
 // municipalities adopt them, where that has not happened yet.
 func Templates(ctx context.Context, cat *catalog.Catalog, dir *tenant.Directory) (int, error) {
@@ -81,7 +88,11 @@ func Templates(ctx context.Context, cat *catalog.Catalog, dir *tenant.Directory)
 			if _, ok, err := cat.OfferingFor(ctx, t.ID, svc.ID); err != nil || ok {
 				continue
 			}
-			if _, err := cat.Adopt(ctx, catalog.AdoptInput{TenantID: t.ID, VersionID: versionID, Office: svc.Office, Actor: "system"}); err != nil {
+			in := catalog.AdoptInput{TenantID: t.ID, VersionID: versionID, Office: svc.Office, Actor: "system"}
+			if fee, ok := localFees[id][slug]; ok {
+				in.FeeCents = &fee
+			}
+			if _, err := cat.Adopt(ctx, in); err != nil {
 				return adopted, fmt.Errorf("seed: adopt %s for %s: %w", id, slug, err)
 			}
 			adopted++

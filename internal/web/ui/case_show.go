@@ -8,6 +8,7 @@ import (
 	"github.com/serviceportal/serviceportal/internal/casework"
 	"github.com/serviceportal/serviceportal/internal/catalog"
 	"github.com/serviceportal/serviceportal/internal/identity"
+	"github.com/serviceportal/serviceportal/internal/mailbox"
 	"github.com/serviceportal/serviceportal/internal/store"
 	"github.com/serviceportal/serviceportal/internal/submission"
 )
@@ -30,6 +31,7 @@ type caseView struct {
 	ActionURL   string
 	MinDeadline string
 	Payment     string
+	Messages    []mailbox.Message
 }
 
 // AnswerSection is a titled group of answers, rendered by label.
@@ -97,6 +99,12 @@ func (h *Handler) caseView(r *http.Request, s staff, cs casework.Case, svc catal
 	}
 	v.Answers = h.answers(v.Submission)
 	v.Payment = h.paymentLine(ctx, cs.TenantID, cs.SubmissionID)
+	if h.mailbox != nil {
+		if v.Messages, err = h.mailbox.List(ctx, cs.TenantID, cs.SubmissionID); err != nil {
+			return v, err
+		}
+		h.mailbox.MarkRead(ctx, cs.TenantID, cs.SubmissionID, mailbox.ToAuthority)
+	}
 	if v.History, err = h.cases.History(ctx, cs.TenantID, cs.ID); err != nil {
 		return v, err
 	}
