@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"github.com/serviceportal/serviceportal/internal/casework"
 	"github.com/serviceportal/serviceportal/internal/catalog"
 	"github.com/serviceportal/serviceportal/internal/identity"
+	"github.com/serviceportal/serviceportal/internal/store"
 )
 
 // inboxView is the caseworker's list of cases.
@@ -167,11 +169,14 @@ func (h *Handler) inboxAssign(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, id := range r.PostForm["vorgang"] {
 		if err := h.cases.Assign(r.Context(), s.info.Account.ID, s.info.Tenant.ID, id, assignee); err != nil {
-			if err == casework.ErrForbidden {
+			switch {
+			case errors.Is(err, casework.ErrForbidden):
 				h.pages.Error(w, r, http.StatusForbidden)
-				return
+			case errors.Is(err, store.ErrNotFound):
+				h.pages.Error(w, r, http.StatusNotFound)
+			default:
+				h.serverError(w, r, err)
 			}
-			h.serverError(w, r, err)
 			return
 		}
 	}
