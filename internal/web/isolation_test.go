@@ -7,8 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/serviceportal/serviceportal/internal/identity"
 	"github.com/serviceportal/serviceportal/internal/store"
 	"github.com/serviceportal/serviceportal/internal/store/storetest"
+	"github.com/serviceportal/serviceportal/internal/submission"
 )
 
 // TestTenantIsolationMatrix asks every back-office route and API for an
@@ -56,7 +58,7 @@ func TestTenantIsolationMatrix(t *testing.T) {
 		{"POST", "/{t}/verwaltung/vorgaenge/{case}/notiz"},
 		{"POST", "/{t}/verwaltung/vorgaenge/zuweisen"},
 		{"POST", "/{t}/verwaltung/zustellungen/{case}/erneut"},
-		{"GET", "/{t}/konto/antraege/{case}"},
+		{"GET", "/{t}/konto/antraege/{sub}"},
 	}
 	// Dorsten's lists and its template: strangers must not reach them
 	// through Dorsten's portal. (Publishing from Dorsten's template on
@@ -94,7 +96,7 @@ func TestTenantIsolationMatrix(t *testing.T) {
 			csrf := b.csrf()
 			check := func(method, path string) {
 				t.Helper()
-				path = strings.NewReplacer("{case}", caseID, "{tpl}", templateID).Replace(path)
+				path = strings.NewReplacer("{case}", caseID, "{sub}", res.Submission.ID, "{tpl}", templateID).Replace(path)
 				var resp *http.Response
 				var err error
 				if method == "GET" {
@@ -144,5 +146,50 @@ func TestTenantIsolationMatrix(t *testing.T) {
 	}
 	if after.State != cs.State || after.AssigneeID != cs.AssigneeID {
 		t.Fatalf("a stranger changed the case: %+v", after)
+	}
+}
+
+// TestCitizenSeesOnlyOwnApplications: Erika's application is listed in
+// her account and opens its status page; a second citizen neither sees it
+// listed nor opens it by its ID.
+func TestCitizenSeesOnlyOwnApplications(t *testing.T) {
+	t.Parallel()
+	ts, uc := newPortal(t, storetest.Open(t, store.SQLite))
+	ctx := context.Background()
+	uc.Identity.SeedDemo(ctx)
+	erikaAcc, err := uc.Identity.AccountByEmail(ctx, identity.Citizen, "erika.mustermann@demo.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dorsten, _ := uc.Tenants.BySlug(ctx, "dorsten")
+	svc, _ := uc.Catalog.BySlug(ctx, "hundeanmeldung")
+	res, err := uc.Submissions.Submit(ctx, submission.Input{TenantID: dorsten.ID, TenantCode: dorsten.Code, ServiceID: svc.ID,
+		FormID: "hundeanmeldung", FormVersion: "1", Values: map[string]any{"name": "Erika Mustermann", "hund": "Bello"},
+		IdempotencyKey: "own", AccountID: erikaAcc.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	erika := newBrowser(t, ts)
+	erika.post("/konto/anmelden", url.Values{"email": {"erika.mustermann@demo.example"}, "password": {demoPassword}})
+	erika.get("/konto").expect(200, "Hund anmelden", res.Submission.TrackingNumber, "Stadt Dorsten")
+	erika.get("/dorsten/konto/antraege/"+res.Submission.ID).expect(200, res.Submission.TrackingNumber, "Eingegangen")
+
+	reg, err := uc.Identity.RegisterCitizen(ctx, "zweite@example.org", "ein-langes-Passwort-2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := uc.Identity.VerifyEmail(ctx, reg.VerifyToken); err != nil {
+		t.Fatal(err)
+	}
+	other := newBrowser(t, ts)
+	other.post("/konto/anmelden", url.Values{"email": {"zweite@example.org"}, "password": {"ein-langes-Passwort-2026"}})
+	other.get("/konto").expect(200, "Mein Konto")
+	if strings.Contains(other.body, res.Submission.TrackingNumber) {
+		t.Fatal("a second citizen sees Erika's application")
+	}
+	other.get("/dorsten/konto/antraege/" + res.Submission.ID)
+	if other.code != 404 {
+		t.Fatalf("a second citizen opened Erika's application: %d", other.code)
 	}
 }
