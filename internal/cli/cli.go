@@ -36,19 +36,21 @@ type Env struct {
 type command struct {
 	name, summary, usage string
 	run                  func(ctx context.Context, cfg config.Config, args []string, env Env) error
-	// needsArgs is the number of positional arguments the command takes.
-	needsArgs int
+	// needsArgs is the number of positional arguments the command takes;
+	// optionalArgs more may follow.
+	needsArgs, optionalArgs int
 }
 
 func commands() []command {
 	return []command{
-		{"serve", "startet das Portal (Standard ohne Unterbefehl)", "serviceportal serve [Optionen]", runServe, 0},
-		{"migrate", "bringt das Datenbankschema auf den neuesten Stand", "serviceportal migrate [Optionen]", runMigrate, 0},
-		{"seed", "legt die Region Emscher-Lippe an, soweit sie fehlt (ändert Vorhandenes nicht)", "serviceportal seed [Optionen]", runSeed, 0},
-		{"user", "verwaltet Zugänge: user add legt Mitarbeitende mit Rolle an", "serviceportal user add --name NAME --email ADRESSE --role ROLLE [--tenant KÜRZEL|--operator KÜRZEL] [--password-stdin]", nil, -1},
-		{"import", "importiert Kataloge: import leika ORDNER lädt die LeiKa-/OZG-CSV-Dateien (wiederholbar)", "serviceportal import leika ORDNER", runImport, 2},
-		{"backup", "schreibt eine konsistente Kopie der SQLite-Datenbank, während das Portal läuft", "serviceportal backup [Optionen] ZIELDATEI", runBackup, 1},
-		{"version", "zeigt die Version", "serviceportal version", nil, 0},
+		{"serve", "startet das Portal (Standard ohne Unterbefehl)", "serviceportal serve [Optionen]", runServe, 0, 0},
+		{"migrate", "bringt das Datenbankschema auf den neuesten Stand", "serviceportal migrate [Optionen]", runMigrate, 0, 0},
+		{"seed", "legt die Region Emscher-Lippe an, soweit sie fehlt (ändert Vorhandenes nicht)", "serviceportal seed [Optionen]", runSeed, 0, 0},
+		{"user", "verwaltet Zugänge: user add legt Mitarbeitende mit Rolle an", "serviceportal user add --name NAME --email ADRESSE --role ROLLE [--tenant KÜRZEL|--operator KÜRZEL] [--password-stdin]", nil, -1, 0},
+		{"import", "importiert Kataloge und Formulare: import leika ORDNER lädt die LeiKa-/OZG-CSV-Dateien (wiederholbar); import fim DATEI liest ein XDatenfelder-Stammdatenschema (2.0/3.0) und gibt das Formular als JSON aus, mit MANDANT LEISTUNG wird es als neue Fassung der Vorlage dieses Mandanten veröffentlicht",
+			"serviceportal import leika ORDNER | serviceportal import fim DATEI [MANDANT LEISTUNG]", runImport, 2, 2},
+		{"backup", "schreibt eine konsistente Kopie der SQLite-Datenbank, während das Portal läuft", "serviceportal backup [Optionen] ZIELDATEI", runBackup, 1, 0},
+		{"version", "zeigt die Version", "serviceportal version", nil, 0, 0},
 	}
 }
 
@@ -97,7 +99,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "Fehler in der Konfiguration:\n%s\n", indent(err.Error()))
 		return ExitConfig
 	}
-	if fs.NArg() != cmd.needsArgs {
+	if n := fs.NArg(); n < cmd.needsArgs || n > cmd.needsArgs+cmd.optionalArgs {
 		fmt.Fprintf(env.Stderr, "Fehler: %s erwartet %d Argument(e), erhalten %d.\nAufruf: %s\n", cmd.name, cmd.needsArgs, fs.NArg(), cmd.usage)
 		return ExitConfig
 	}

@@ -65,8 +65,13 @@ func runSeed(ctx context.Context, cfg config.Config, _ []string, env Env) error 
 }
 
 func runImport(ctx context.Context, cfg config.Config, args []string, env Env) error {
-	if args[0] != "leika" {
-		return fmt.Errorf("unbekannte Importart %q; möglich ist: leika", args[0])
+	switch {
+	case args[0] == "fim":
+		return runImportFIM(ctx, cfg, args[1:], env)
+	case args[0] != "leika":
+		return fmt.Errorf("unbekannte Importart %q; möglich sind: leika, fim", args[0])
+	case len(args) != 2:
+		return errors.New("import leika erwartet genau einen Ordner")
 	}
 	if st, err := os.Stat(args[1]); err != nil || !st.IsDir() {
 		return fmt.Errorf("%s ist kein Ordner mit den LeiKa-CSV-Dateien", args[1])

@@ -30,7 +30,7 @@ var views = []string{
 	"account_register", "account_login", "account_mfa", "account_totp", "account_recovery", "account_notice",
 	"account_forgot", "account_reset", "account_delete", "account", "account_oidc",
 	"staff_home", "inbox", "case", "outbox", "staff_list", "status",
-	"form_start", "form_step", "form_summary", "form_gone", "deliveries", "maturity", "compare", "library", "template",
+	"form_start", "form_step", "form_summary", "form_gone", "deliveries", "maturity", "compare", "library", "template", "template_preview",
 	"payment_pay", "payment_return", "payment_testpage",
 }
 
@@ -114,7 +114,7 @@ func New(log *slog.Logger) (*Renderer, error) {
 			return "tel:" + strings.NewReplacer(" ", "", "-", "", "/", "").Replace(s)
 		},
 	}
-	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html")
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/form_fields.html")
 	if err != nil {
 		return nil, fmt.Errorf("page: layout: %w", err)
 	}

@@ -49,6 +49,7 @@ func (h *Handler) templateRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /verwaltung/vorlagen/{id}", h.templateShow)
 	mux.HandleFunc("POST /verwaltung/vorlagen/{id}/uebernehmen", h.templateAdopt)
 	mux.HandleFunc("POST /verwaltung/vorlagen/{id}/veroeffentlichen", h.templatePublish)
+	mux.HandleFunc("POST /verwaltung/vorlagen/{id}/vorschau", h.templatePreview)
 }
 
 // requireServices lets coordinators (and tenant or region admins) of this
