@@ -61,6 +61,7 @@ func (h *Handler) Routes() *http.ServeMux {
 	mux.HandleFunc("POST /api/v1/tenants/{slug}/offerings/{id}/submissions", h.submissionCreate)
 	mux.HandleFunc("GET /api/v1/tenants/{slug}/submissions/{token}", h.submissionStatus)
 	mux.HandleFunc("GET /api/v1/templates", h.templatesList)
+	mux.HandleFunc("GET /api/v1/templates/{id}/versions/{n}/schema.json", h.templateSchema)
 	mux.HandleFunc("GET /api/v1/tenants/{slug}/offerings", h.offeringsList)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, http.StatusNotFound, "Unbekannte API-Adresse", "Diese Adresse gibt es in der API nicht. Die Endpunkte sind unter /api/v1/ beschrieben.")

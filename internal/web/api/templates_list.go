@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 )
 
@@ -20,6 +21,8 @@ func (h *Handler) templatesList(w http.ResponseWriter, r *http.Request) {
 		FormID   string   `json:"form_id"`
 		Latest   int      `json:"latest_version"`
 		Adopters []string `json:"adopted_by"`
+		// Schema is the JSON Schema of the latest version's data.
+		Schema string `json:"schema"`
 	}
 	out := []templateJSON{}
 	for _, t := range ts {
@@ -28,7 +31,8 @@ func (h *Handler) templatesList(w http.ResponseWriter, r *http.Request) {
 		if a == nil {
 			a = []string{}
 		}
-		out = append(out, templateJSON{ID: t.ID, Service: svc.Slug, Owner: t.OwnerName, FormID: t.FormID, Latest: t.Latest, Adopters: a})
+		out = append(out, templateJSON{ID: t.ID, Service: svc.Slug, Owner: t.OwnerName, FormID: t.FormID, Latest: t.Latest, Adopters: a,
+			Schema: h.baseURL + "/api/v1/templates/" + t.ID + "/versions/" + strconv.Itoa(t.Latest) + "/schema.json"})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"templates": out})
 }
