@@ -129,7 +129,12 @@ func Serve(ctx context.Context, cfg config.Config, db *store.DB, ln net.Listener
 	if err != nil {
 		return err
 	}
-	handler, err := web.New(web.Options{DB: db, BaseURL: cfg.BaseURL, Logger: log, Version: version, UseCases: uc, OIDC: citizenLogin})
+	staffLogin, err := staffOIDC(ctx, cfg, master)
+	if err != nil {
+		return err
+	}
+	handler, err := web.New(web.Options{DB: db, BaseURL: cfg.BaseURL, Logger: log, Version: version, UseCases: uc,
+		OIDC: citizenLogin, StaffOIDC: staffLogin})
 	if err != nil {
 		return err
 	}
@@ -146,6 +151,9 @@ func Serve(ctx context.Context, cfg config.Config, db *store.DB, ln net.Listener
 	printBanner(out, cfg, db, ln.Addr().String(), demo, mailCfg.Keep())
 	if citizenLogin != nil {
 		fmt.Fprintf(out, "  BundID/OIDC:        an (%s); Rücksprungadresse beim Provider: %s%s\n\n", cfg.OIDCIssuer, cfg.BaseURL, OIDCCallbackPath)
+	}
+	if staffLogin != nil {
+		fmt.Fprintf(out, "  Mitarbeitende/OIDC: an (%s); Rücksprungadresse beim Provider: %s%s\n\n", cfg.StaffOIDCIssuer, cfg.BaseURL, StaffOIDCCallbackPath)
 	}
 	return serveUntilDone(ctx, srv, ln, handler.SetDraining, ShutdownGrace, log)
 }

@@ -46,6 +46,16 @@ type Config struct {
 	OIDCIssuer       string
 	OIDCClientID     string
 	OIDCClientSecret string
+	// StaffOIDCIssuer, StaffOIDCClientID and StaffOIDCClientSecret
+	// configure the staff login through the data centre's identity
+	// provider (Keycloak, AD FS); all three or none. Staff accounts must
+	// exist already: the provider's verified e-mail address finds them.
+	StaffOIDCIssuer       string
+	StaffOIDCClientID     string
+	StaffOIDCClientSecret string
+	// StaffOIDCProviderMFA trusts the provider's amr claim ("mfa", "otp",
+	// "hwk"): such logins skip the portal's own TOTP step.
+	StaffOIDCProviderMFA bool
 }
 
 // Defaults for a new user's first start.
@@ -61,7 +71,7 @@ type setting struct {
 	def             string
 }
 
-func settings(c *Config, demo, retention *string) []setting {
+func settings(c *Config, demo, retention, staffMFA *string) []setting {
 	return []setting{
 		{"addr", "SERVICEPORTAL_ADDR", "Adresse und Port, auf denen das Portal lauscht", &c.Addr, DefaultAddr},
 		{"data", "SERVICEPORTAL_DATA", "Datenordner (SQLite-Datenbank)", &c.DataDir, DefaultDataDir},
@@ -74,6 +84,10 @@ func settings(c *Config, demo, retention *string) []setting {
 		{"oidc-issuer", "SERVICEPORTAL_OIDC_ISSUER", "OpenID-Provider für die Bürgeranmeldung (BundID), https-Adresse; leer: keine Anmeldung mit BundID", &c.OIDCIssuer, ""},
 		{"oidc-client-id", "SERVICEPORTAL_OIDC_CLIENT_ID", "Client-ID des Portals beim OpenID-Provider", &c.OIDCClientID, ""},
 		{"oidc-client-secret", "SERVICEPORTAL_OIDC_CLIENT_SECRET", "Client-Secret des Portals beim OpenID-Provider", &c.OIDCClientSecret, ""},
+		{"staff-oidc-issuer", "SERVICEPORTAL_STAFF_OIDC_ISSUER", "OpenID-Provider für die Anmeldung der Mitarbeitenden (z. B. Keycloak des Rechenzentrums), https-Adresse; leer: nur Passwort", &c.StaffOIDCIssuer, ""},
+		{"staff-oidc-client-id", "SERVICEPORTAL_STAFF_OIDC_CLIENT_ID", "Client-ID des Portals beim OpenID-Provider der Mitarbeitenden", &c.StaffOIDCClientID, ""},
+		{"staff-oidc-client-secret", "SERVICEPORTAL_STAFF_OIDC_CLIENT_SECRET", "Client-Secret des Portals beim OpenID-Provider der Mitarbeitenden", &c.StaffOIDCClientSecret, ""},
+		{"staff-oidc-provider-mfa", "SERVICEPORTAL_STAFF_OIDC_PROVIDER_MFA", "Zwei-Faktor-Anmeldung beim Provider (amr) anerkennen statt TOTP im Portal (true/false)", staffMFA, "false"},
 	}
 }
 
@@ -84,6 +98,7 @@ type FlagSet struct {
 	cfg       Config
 	demo      string
 	retention string
+	staffMFA  string
 }
 
 // NewFlagSet registers the settings on a new flag set named name. Usage
@@ -91,7 +106,7 @@ type FlagSet struct {
 func NewFlagSet(name string, getenv func(string) string, out io.Writer) *FlagSet {
 	fs := &FlagSet{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError)}
 	fs.SetOutput(out)
-	for _, s := range settings(&fs.cfg, &fs.demo, &fs.retention) {
+	for _, s := range settings(&fs.cfg, &fs.demo, &fs.retention, &fs.staffMFA) {
 		def := s.def
 		if v, ok := lookup(getenv, s.env); ok {
 			def = v
@@ -119,6 +134,9 @@ func (fs *FlagSet) Parse(args []string) (Config, error) {
 	c.Demo = demo
 	if c.RetentionDays, err = strconv.Atoi(fs.retention); err != nil || c.RetentionDays < 0 {
 		return c, fmt.Errorf("SERVICEPORTAL_RETENTION_DAYS/--retention-days: %q ist keine Zahl von Tagen (0 oder mehr)", fs.retention)
+	}
+	if c.StaffOIDCProviderMFA, err = strconv.ParseBool(fs.staffMFA); err != nil {
+		return c, fmt.Errorf("SERVICEPORTAL_STAFF_OIDC_PROVIDER_MFA/--staff-oidc-provider-mfa: %q ist kein Wahrheitswert; erlaubt sind true oder false", fs.staffMFA)
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
@@ -150,19 +168,24 @@ func (c Config) Validate() error {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("SERVICEPORTAL_LOG_FORMAT/--log-format: %q ist unbekannt; erlaubt sind text oder json", c.LogFormat))
 	}
-	errs = append(errs, c.checkOIDC()...)
+	errs = append(errs, checkOIDC("SERVICEPORTAL_OIDC", "oidc", "die Anmeldung mit BundID", c.OIDCIssuer, c.OIDCClientID, c.OIDCClientSecret)...)
+	errs = append(errs, checkOIDC("SERVICEPORTAL_STAFF_OIDC", "staff-oidc", "die Anmeldung der Mitarbeitenden über den OpenID-Provider", c.StaffOIDCIssuer, c.StaffOIDCClientID, c.StaffOIDCClientSecret)...)
 	return errors.Join(errs...)
 }
 
 // OIDCConfigured reports whether the citizens' BundID login is set up.
 func (c Config) OIDCConfigured() bool { return c.OIDCIssuer != "" }
 
-// checkOIDC wants all three OIDC settings or none, and the issuer on
-// https: tokens and the client secret must not cross the network in the
-// clear. Loopback http is allowed for a local test provider.
-func (c Config) checkOIDC() []error {
+// StaffOIDCConfigured reports whether staff may log in through the data
+// centre's identity provider.
+func (c Config) StaffOIDCConfigured() bool { return c.StaffOIDCIssuer != "" }
+
+// checkOIDC wants all three settings of one provider or none, and the
+// issuer on https: tokens and the client secret must not cross the
+// network in the clear. Loopback http is allowed for a local test provider.
+func checkOIDC(env, flag, purpose, issuer, clientID, secret string) []error {
 	set := 0
-	for _, v := range []string{c.OIDCIssuer, c.OIDCClientID, c.OIDCClientSecret} {
+	for _, v := range []string{issuer, clientID, secret} {
 		if v != "" {
 			set++
 		}
@@ -172,13 +195,13 @@ func (c Config) checkOIDC() []error {
 	}
 	var errs []error
 	if set < 3 {
-		errs = append(errs, errors.New("SERVICEPORTAL_OIDC_ISSUER, SERVICEPORTAL_OIDC_CLIENT_ID, SERVICEPORTAL_OIDC_CLIENT_SECRET: für die Anmeldung mit BundID sind alle drei Angaben nötig; lassen Sie alle drei leer, um sie abzuschalten"))
+		errs = append(errs, fmt.Errorf("%[1]s_ISSUER, %[1]s_CLIENT_ID, %[1]s_CLIENT_SECRET: für %[2]s sind alle drei Angaben nötig; lassen Sie alle drei leer, um sie abzuschalten", env, purpose))
 	}
-	if c.OIDCIssuer != "" {
-		u, err := url.Parse(c.OIDCIssuer)
+	if issuer != "" {
+		u, err := url.Parse(issuer)
 		loopback := err == nil && u.Scheme == "http" && (u.Hostname() == "127.0.0.1" || u.Hostname() == "localhost" || u.Hostname() == "::1")
 		if err != nil || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || (u.Scheme != "https" && !loopback) {
-			errs = append(errs, fmt.Errorf("SERVICEPORTAL_OIDC_ISSUER/--oidc-issuer: %q ist keine https-Adresse wie https://id.example.de/realms/bund (http nur für 127.0.0.1 oder localhost)", c.OIDCIssuer))
+			errs = append(errs, fmt.Errorf("%s_ISSUER/--%s-issuer: %q ist keine https-Adresse wie https://id.example.de/realms/bund (http nur für 127.0.0.1 oder localhost)", env, flag, issuer))
 		}
 	}
 	return errs

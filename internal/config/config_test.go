@@ -92,6 +92,12 @@ func TestOIDCSettings(t *testing.T) {
 		"issuer only":           {env: map[string]string{"SERVICEPORTAL_OIDC_ISSUER": "https://id.example.de"}, want: "alle drei"},
 		"secret missing":        {env: map[string]string{"SERVICEPORTAL_OIDC_ISSUER": "https://id.example.de", "SERVICEPORTAL_OIDC_CLIENT_ID": "sp"}, want: "alle drei"},
 		"client without issuer": {env: map[string]string{"SERVICEPORTAL_OIDC_CLIENT_ID": "sp", "SERVICEPORTAL_OIDC_CLIENT_SECRET": "s"}, want: "alle drei"},
+		"staff https": {env: map[string]string{"SERVICEPORTAL_STAFF_OIDC_ISSUER": "https://sso.gkd-re.example/realms/staff",
+			"SERVICEPORTAL_STAFF_OIDC_CLIENT_ID": "sp", "SERVICEPORTAL_STAFF_OIDC_CLIENT_SECRET": "s", "SERVICEPORTAL_STAFF_OIDC_PROVIDER_MFA": "true"}},
+		"staff issuer only": {env: map[string]string{"SERVICEPORTAL_STAFF_OIDC_ISSUER": "https://sso.example"}, want: "SERVICEPORTAL_STAFF_OIDC_ISSUER, SERVICEPORTAL_STAFF_OIDC_CLIENT_ID"},
+		"staff plain http": {env: map[string]string{"SERVICEPORTAL_STAFF_OIDC_ISSUER": "http://sso.example", "SERVICEPORTAL_STAFF_OIDC_CLIENT_ID": "sp",
+			"SERVICEPORTAL_STAFF_OIDC_CLIENT_SECRET": "s"}, want: "--staff-oidc-issuer"},
+		"staff mfa not a bool": {env: map[string]string{"SERVICEPORTAL_STAFF_OIDC_PROVIDER_MFA": "ja"}, want: "kein Wahrheitswert"},
 	}
 	for name, tt := range tests {
 		_, err := NewFlagSet("serve", env(tt.env), io.Discard).Parse(tt.args)

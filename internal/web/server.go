@@ -45,6 +45,9 @@ type Options struct {
 	AdmissionWait time.Duration
 	// OIDC is the citizens' eID login (BundID); nil when not configured.
 	OIDC *oidc.Provider
+	// StaffOIDC is the staff login through the data centre's identity
+	// provider; nil when not configured.
+	StaffOIDC *oidc.Provider
 }
 
 // Server is the portal's HTTP handler.
@@ -97,7 +100,7 @@ func New(opts Options) (*Server, error) {
 		Identity: uc.Identity, Submissions: uc.Submissions, Cases: uc.Cases, Mail: opts.Mail,
 		BaseURL: s.baseURL, Cookies: ui.Cookies{Secure: s.secure}, Outbox: uc.Outbox, Mailbox: uc.Mailbox, Forms: uc.forms,
 		Receipts: uc.ReceiptPDF, Deliveries: uc.Delivery, Maturity: uc, Payments: uc.Payments,
-		OIDC: opts.OIDC}).Routes()
+		OIDC: opts.OIDC, StaffOIDC: opts.StaffOIDC}).Routes()
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)

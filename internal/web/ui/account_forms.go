@@ -28,6 +28,8 @@ type accountForm struct {
 	Extra  any
 	// OIDC offers the login through BundID (citizens only).
 	OIDC bool
+	// StaffOIDC offers staff the login through their data centre.
+	StaffOIDC bool
 }
 
 // Err returns the message for a field, for inline display.
@@ -78,6 +80,7 @@ func (h *Handler) renderAccount(w http.ResponseWriter, r *http.Request, status i
 		title = "Fehler: " + title
 	}
 	f.OIDC = h.oidc != nil && !f.Staff
+	f.StaffOIDC = h.staffOIDC != nil && f.Staff
 	h.pages.Render(w, r, status, view, page.Data{Title: title, View: f})
 }
 

@@ -53,7 +53,13 @@ func (h *Handler) flowCookieName() string {
 }
 
 func (h *Handler) setFlowCookie(w http.ResponseWriter, value string, maxAge int) {
-	http.SetCookie(w, &http.Cookie{Name: h.flowCookieName(), Value: value, Path: oidcPath, MaxAge: maxAge,
+	h.setFlowCookieAt(w, oidcPath, value, maxAge)
+}
+
+// setFlowCookieAt keeps the flow cookie to one login's paths, so the
+// citizens' and the staff login never see each other's flow.
+func (h *Handler) setFlowCookieAt(w http.ResponseWriter, path, value string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: h.flowCookieName(), Value: value, Path: path, MaxAge: maxAge,
 		HttpOnly: true, Secure: h.cookies.Secure, SameSite: http.SameSiteLaxMode})
 }
 
@@ -142,21 +148,30 @@ func (h *Handler) oidcReturn(w http.ResponseWriter, r *http.Request) {
 		h.stepUp(w, r, res, back, err)
 		return
 	}
+	if err := h.externalLogin(w, r, res, h.linkTarget(info, res), back); err != nil {
+		h.oidcLoginFailed(w, r, err)
+	}
+}
+
+// externalLogin logs the provider's identity in, replacing the session
+// the browser had, and continues at back, through the second-factor page
+// when the account needs it.
+func (h *Handler) externalLogin(w http.ResponseWriter, r *http.Request, res oidc.Result, linkTo, back string) error {
 	prev := ""
 	if c, err := r.Cookie(h.cookies.SessionName()); err == nil {
 		prev = c.Value
 	}
-	login, err := h.ident.LoginExternal(r.Context(), res.ExternalLogin(r.UserAgent(), prev, h.linkTarget(info, res)))
+	login, err := h.ident.LoginExternal(r.Context(), res.ExternalLogin(r.UserAgent(), prev, linkTo))
 	if err != nil {
-		h.oidcLoginFailed(w, r, err)
-		return
+		return err
 	}
 	h.cookies.SetSession(w, login.Token)
 	if login.NeedsMFA {
-		http.Redirect(w, r, info.Base+"/konto/zweiter-faktor?weiter="+urlQuery(back), http.StatusSeeOther)
-		return
+		http.Redirect(w, r, request.From(r).Base+"/konto/zweiter-faktor?weiter="+urlQuery(back), http.StatusSeeOther)
+		return nil
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
+	return nil
 }
 
 // linkTarget links the provider identity to the logged-in citizen's

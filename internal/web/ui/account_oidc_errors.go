@@ -18,15 +18,20 @@ const oidcHeading = "Anmeldung nicht abgeschlossen"
 // failure gets a German page with a new start; the details go to the log
 // only.
 func (h *Handler) oidcFailed(w http.ResponseWriter, r *http.Request, err error) {
+	h.oidcFailedAt(w, r, err, h.oidc, request.From(r).Base+oidcStartURL(identity.TrustBasis, ""))
+}
+
+// oidcFailedAt is oidcFailed for provider p, offering retry.
+func (h *Handler) oidcFailedAt(w http.ResponseWriter, r *http.Request, err error, p *oidc.Provider, retry string) {
 	info := request.From(r)
-	v := oidcView{Heading: oidcHeading, Retry: info.Base + oidcStartURL(identity.TrustBasis, ""), RetryLabel: "Anmeldung neu starten"}
+	v := oidcView{Heading: oidcHeading, Retry: retry, RetryLabel: "Anmeldung neu starten"}
 	status := http.StatusBadRequest
 	var pe *oidc.ProviderError
 	var re *oauth2.RetrieveError
 	switch {
 	case errors.Is(err, oidc.ErrFlowExpired):
 		v.Text = []string{"Die Anmeldung hat zu lange gedauert. Aus Sicherheitsgründen muss sie innerhalb von " +
-			minutes(h.oidc.FlowTTL().Minutes()) + " abgeschlossen sein. Bitte starten Sie sie erneut."}
+			minutes(p.FlowTTL().Minutes()) + " abgeschlossen sein. Bitte starten Sie sie erneut."}
 	case errors.Is(err, oidc.ErrNoFlow):
 		v.Text = []string{"Zu dieser Rückmeldung des Anmeldedienstes gibt es in diesem Browser keine begonnene Anmeldung. " +
 			"Das passiert, wenn die Anmeldung in einem anderen Browser begonnen wurde, schon abgeschlossen ist oder Cookies blockiert sind. " +

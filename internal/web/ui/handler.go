@@ -42,6 +42,9 @@ type Deps struct {
 	Mailbox       *mailbox.Mailbox
 	// OIDC is the citizens' eID login (BundID); nil when not configured.
 	OIDC *oidc.Provider
+	// StaffOIDC is the staff login through the data centre's identity
+	// provider; nil when not configured.
+	StaffOIDC *oidc.Provider
 	// Receipts renders the Antragsbestätigung.
 	Receipts ReceiptRenderer
 	// Deliveries shows staff where applications went.
@@ -75,6 +78,7 @@ type Handler struct {
 	deliveries    *delivery.Service
 	maturity      MaturitySource
 	oidc          *oidc.Provider
+	staffOIDC     *oidc.Provider
 	payments      *payment.Service
 }
 
@@ -82,7 +86,7 @@ type Handler struct {
 func New(d Deps) *Handler {
 	return &Handler{dir: d.Tenants, catalog: d.Catalog, search: d.Search, pages: d.Pages, log: d.Log, forms: d.Forms,
 		ident: d.Identity, subs: d.Submissions, cases: d.Cases, mail: d.Mail, baseURL: d.BaseURL, cookies: d.Cookies,
-		formatAnswers: d.FormatAnswers, outbox: d.Outbox, mailbox: d.Mailbox, receipts: d.Receipts, deliveries: d.Deliveries, maturity: d.Maturity, oidc: d.OIDC,
+		formatAnswers: d.FormatAnswers, outbox: d.Outbox, mailbox: d.Mailbox, receipts: d.Receipts, deliveries: d.Deliveries, maturity: d.Maturity, oidc: d.OIDC, staffOIDC: d.StaffOIDC,
 		payments: d.Payments}
 }
 
@@ -103,6 +107,7 @@ func (h *Handler) Routes() *http.ServeMux {
 	mux.HandleFunc("GET /suche", h.searchShow)
 	h.accountRoutes(mux)
 	h.oidcRoutes(mux)
+	h.staffOIDCRoutes(mux)
 	h.staffRoutes(mux)
 	h.statusRoutes(mux)
 	h.formRoutes(mux)
