@@ -3,6 +3,8 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
+	"hash/crc32"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -97,6 +99,8 @@ func TestHundeanmeldungJourney(t *testing.T) {
 		other.expect(422, "Sachkundenachweis")
 		other.postMultipart(draft+"/schritt/hunde", save, "G90100010[1].F90100019", "nachweis.exe", []byte("MZ not a document"))
 		other.expect(422, "Diese Datei können wir nicht annehmen")
+		other.postMultipart(draft+"/schritt/hunde", save, "G90100010[1].F90100019", "riesig.png", hugePNG())
+		other.expect(422, "20000 × 20000 Pixeln zu groß")
 		other.postMultipart(draft+"/schritt/hunde", save, "G90100010[1].F90100019", "Sachkunde.pdf", []byte("%PDF-1.4\nSachkunde\n%%EOF\n"))
 		other.expect(200, "Ermäßigung")
 		other.post(draft+"/schritt/steuer", url.Values{"F90100021": {"false"}}).expect(200, "Erklärung")
@@ -150,4 +154,13 @@ func cloneValues(v url.Values) url.Values {
 		out[k] = append([]string(nil), vs...)
 	}
 	return out
+}
+
+// hugePNG is the header of a 20000 × 20000 pixel PNG: a few bytes that
+// would unpack to 400 megapixels.
+func hugePNG() []byte {
+	ihdr := append([]byte("IHDR"), 0, 0, 0x4e, 0x20, 0, 0, 0x4e, 0x20, 8, 0, 0, 0, 0)
+	b := append([]byte("\x89PNG\r\n\x1a\n"), 0, 0, 0, 13)
+	b = append(b, ihdr...)
+	return binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(ihdr))
 }

@@ -136,8 +136,21 @@ func (h *Handler) readStepPost(r *http.Request, app *application) (url.Values, s
 	app.uploads = map[string]string{}
 	up, err := readUpload(r, []string{"application/pdf", "image/png", "image/jpeg"}, func(field, filename, ct string, body io.Reader) error {
 		app.uploadField = field
+		if err := app.checkAccept(field, ct); err != nil {
+			return err
+		}
+		limit, total, err := app.fileLimit(field)
+		if err != nil {
+			return err
+		}
+		if body, err = checkImage(ct, body); err != nil {
+			return err
+		}
 		a, err := h.subs.PutAttachment(r.Context(), submission.NewAttachment{TenantID: app.draft.TenantID, DraftID: app.draft.ID,
-			FieldPath: field, Filename: filename, ContentType: ct, MaxSize: maxFormFileSize}, body)
+			FieldPath: field, Filename: filename, ContentType: ct, MaxSize: limit}, body)
+		if errors.Is(err, submission.ErrTooLarge) {
+			return tooLarge(limit, total)
+		}
 		if err != nil {
 			return err
 		}
@@ -151,11 +164,12 @@ func (h *Handler) readStepPost(r *http.Request, app *application) (url.Values, s
 			app.removed = append(app.removed, strings.TrimPrefix(k, "entfernen:"))
 		}
 	}
+	var refused uploadRefused
 	switch {
+	case errors.As(err, &refused):
+		return vals, refused.msg
 	case errors.Is(err, ErrUploadType):
 		return vals, "Diese Datei können wir nicht annehmen. Laden Sie bitte eine PDF-, PNG- oder JPEG-Datei hoch."
-	case errors.Is(err, submission.ErrTooLarge):
-		return vals, "Die Datei ist größer als 10 MB. Verkleinern Sie sie bitte, zum Beispiel mit einer geringeren Auflösung beim Scannen."
 	case err != nil:
 		return vals, "Die Datei kam nicht vollständig an. Bitte versuchen Sie es noch einmal."
 	}
