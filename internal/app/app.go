@@ -95,6 +95,9 @@ func Serve(ctx context.Context, cfg config.Config, db *store.DB, ln net.Listener
 	if err != nil {
 		return err
 	}
+	if err := virusScan(ctx, cfg, uc, log); err != nil {
+		return err
+	}
 	var demo []identity.DemoAccount
 	if cfg.Demo {
 		if demo, err = uc.Identity.SeedDemo(ctx); err != nil {
@@ -151,6 +154,9 @@ func Serve(ctx context.Context, cfg config.Config, db *store.DB, ln net.Listener
 	printBanner(out, cfg, db, ln.Addr().String(), demo, mailCfg.Keep())
 	if citizenLogin != nil {
 		fmt.Fprintf(out, "  BundID/OIDC:        an (%s); Rücksprungadresse beim Provider: %s%s\n\n", cfg.OIDCIssuer, cfg.BaseURL, OIDCCallbackPath)
+	}
+	if cfg.Clamd != "" {
+		fmt.Fprintf(out, "  Virenprüfung:       ClamAV unter %s; Dateien ohne Prüfergebnis werden abgelehnt\n\n", cfg.Clamd)
 	}
 	if staffLogin != nil {
 		fmt.Fprintf(out, "  Mitarbeitende/OIDC: an (%s); Rücksprungadresse beim Provider: %s%s\n\n", cfg.StaffOIDCIssuer, cfg.BaseURL, StaffOIDCCallbackPath)

@@ -56,6 +56,10 @@ type Config struct {
 	// StaffOIDCProviderMFA trusts the provider's amr claim ("mfa", "otp",
 	// "hwk"): such logins skip the portal's own TOTP step.
 	StaffOIDCProviderMFA bool
+	// Clamd is the address of a ClamAV daemon that checks every uploaded
+	// file ("tcp://127.0.0.1:3310" or "unix:///run/clamav/clamd.ctl");
+	// empty: no virus scan.
+	Clamd string
 }
 
 // Defaults for a new user's first start.
@@ -87,6 +91,7 @@ func settings(c *Config, demo, retention, staffMFA *string) []setting {
 		{"staff-oidc-issuer", "SERVICEPORTAL_STAFF_OIDC_ISSUER", "OpenID-Provider für die Anmeldung der Mitarbeitenden (z. B. Keycloak des Rechenzentrums), https-Adresse; leer: nur Passwort", &c.StaffOIDCIssuer, ""},
 		{"staff-oidc-client-id", "SERVICEPORTAL_STAFF_OIDC_CLIENT_ID", "Client-ID des Portals beim OpenID-Provider der Mitarbeitenden", &c.StaffOIDCClientID, ""},
 		{"staff-oidc-client-secret", "SERVICEPORTAL_STAFF_OIDC_CLIENT_SECRET", "Client-Secret des Portals beim OpenID-Provider der Mitarbeitenden", &c.StaffOIDCClientSecret, ""},
+		{"clamd", "SERVICEPORTAL_CLAMD", "ClamAV-Dienst, der jede hochgeladene Datei prüft (tcp://127.0.0.1:3310 oder unix:///run/clamav/clamd.ctl); leer: keine Virenprüfung", &c.Clamd, ""},
 		{"staff-oidc-provider-mfa", "SERVICEPORTAL_STAFF_OIDC_PROVIDER_MFA", "Zwei-Faktor-Anmeldung beim Provider (amr) anerkennen statt TOTP im Portal (true/false)", staffMFA, "false"},
 	}
 }

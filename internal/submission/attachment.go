@@ -57,7 +57,8 @@ func (s *Service) PutAttachment(ctx context.Context, in NewAttachment, r io.Read
 		a.FieldPath, a.Filename, a.ContentType, a.CreatedAt); err != nil {
 		return Attachment{}, fmt.Errorf("submission: attachment: %w", err)
 	}
-	if err := s.storeChunks(ctx, &a, in.MaxSize, r); err != nil {
+	err := s.storeScanned(ctx, &a, in.MaxSize, r)
+	if err != nil {
 		s.db.Exec(context.WithoutCancel(ctx), `DELETE FROM attachments WHERE id = ?`, a.ID)
 		return Attachment{}, err
 	}
@@ -65,6 +66,48 @@ func (s *Service) PutAttachment(ctx context.Context, in NewAttachment, r io.Read
 		return Attachment{}, fmt.Errorf("submission: attachment: %w", err)
 	}
 	return a, nil
+}
+
+// storeScanned stores r and, with a scanner set, streams it to the
+// scanner at the same time. The file counts only with a clean verdict.
+func (s *Service) storeScanned(ctx context.Context, a *Attachment, maxSize int64, r io.Reader) error {
+	if s.scanner == nil {
+		return s.storeChunks(ctx, a, maxSize, r)
+	}
+	pr, pw := io.Pipe()
+	verdict := make(chan error, 1)
+	go func() {
+		err := s.scanner.Scan(ctx, pr)
+		pr.CloseWithError(io.ErrClosedPipe) // unblock the writer if the scanner quit early
+		verdict <- err
+	}()
+	err := s.storeChunks(ctx, a, maxSize, &scanTee{r: r, w: pw})
+	if err != nil {
+		pw.CloseWithError(err)
+		<-verdict
+		return err
+	}
+	pw.Close()
+	return <-verdict
+}
+
+// scanTee hands what it reads to the scanner. A scanner that stopped
+// reading (it found something, or gave up) no longer gets data, and its
+// verdict decides.
+type scanTee struct {
+	r    io.Reader
+	w    *io.PipeWriter
+	gone bool
+}
+
+func (t *scanTee) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	if n > 0 && !t.gone {
+		if _, werr := t.w.Write(p[:n]); werr != nil {
+			t.gone = true
+		}
+	}
+	return n, err
 }
 
 func (s *Service) storeChunks(ctx context.Context, a *Attachment, maxSize int64, r io.Reader) error {

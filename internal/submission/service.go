@@ -12,6 +12,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"io"
 	"time"
 
 	"github.com/serviceportal/serviceportal/internal/audit"
@@ -32,7 +33,18 @@ type Service struct {
 	audit *audit.Log
 	hooks []Hook
 	now   func() time.Time
+	// scanner, when set, checks every attachment for malware.
+	scanner Scanner
 }
+
+// Scanner checks a file for malware while it is stored: nil for a clean
+// file, an error (the file is refused) for malware or no verdict.
+type Scanner interface {
+	Scan(ctx context.Context, r io.Reader) error
+}
+
+// SetScanner makes every new attachment pass sc (clamd, when configured).
+func (s *Service) SetScanner(sc Scanner) { s.scanner = sc }
 
 // New returns the service. Hooks run, in order, inside every new
 // submission's transaction.

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/serviceportal/serviceportal/internal/clamd"
+	"github.com/serviceportal/serviceportal/internal/clamd/clamdtest"
 	"github.com/serviceportal/serviceportal/internal/store"
 	"github.com/serviceportal/serviceportal/internal/store/storetest"
 )
@@ -52,6 +54,11 @@ func TestHundeanmeldungJourney(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ts, uc := newPortal(t, db)
+		scanner, err := clamd.New(clamdtest.Start(t, 4<<20))
+		if err != nil {
+			t.Fatal(err)
+		}
+		uc.Submissions.SetScanner(scanner)
 		b := newBrowser(t, ts)
 		b.get("/dorsten/leistungen/hundeanmeldung").expect(200, "Online beantragen", `href="/dorsten/antrag/hundeanmeldung"`)
 		b.get("/dorsten/antrag/hundeanmeldung").expect(200, "Antrag starten", "30 Tage")
@@ -101,6 +108,8 @@ func TestHundeanmeldungJourney(t *testing.T) {
 		other.expect(422, "Diese Datei können wir nicht annehmen")
 		other.postMultipart(draft+"/schritt/hunde", save, "G90100010[1].F90100019", "riesig.png", hugePNG())
 		other.expect(422, "20000 × 20000 Pixeln zu groß")
+		other.postMultipart(draft+"/schritt/hunde", save, "G90100010[1].F90100019", "virus.pdf", []byte("%PDF-1.4\n"+clamdtest.EICAR))
+		other.expect(422, "Die Virenprüfung hat in der Datei Schadsoftware gefunden (Win.Test.EICAR_HDB-1)", "Luna")
 		other.postMultipart(draft+"/schritt/hunde", save, "G90100010[1].F90100019", "Sachkunde.pdf", []byte("%PDF-1.4\nSachkunde\n%%EOF\n"))
 		other.expect(200, "Ermäßigung")
 		other.post(draft+"/schritt/steuer", url.Values{"F90100021": {"false"}}).expect(200, "Erklärung")

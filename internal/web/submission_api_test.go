@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/serviceportal/serviceportal/internal/clamd"
+	"github.com/serviceportal/serviceportal/internal/clamd/clamdtest"
 	"github.com/serviceportal/serviceportal/internal/form"
 	"github.com/serviceportal/serviceportal/internal/store"
 	"github.com/serviceportal/serviceportal/internal/store/storetest"
@@ -142,10 +144,15 @@ func TestThousandConcurrentDuplicates(t *testing.T) {
 
 // TestSubmissionAPIWithFiles sends a listed dog with its proof of
 // competence as multipart; the file arrives with its SHA-512, and a file
-// that is no document is refused.
+// that is no document, or carries malware, is refused.
 func TestSubmissionAPIWithFiles(t *testing.T) {
 	t.Parallel()
 	ts, uc := newPortal(t, storetest.Open(t, store.SQLite))
+	scanner, err := clamd.New(clamdtest.Start(t, 4<<20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	uc.Submissions.SetScanner(scanner)
 	data := dogApplication(t)
 	dogs := data["G90100010"].([]any)
 	dog := dogs[0].(map[string]any)
@@ -178,6 +185,9 @@ func TestSubmissionAPIWithFiles(t *testing.T) {
 	}
 	if resp, _ := send([]byte("MZ\x90 executable")); resp.StatusCode != 422 {
 		t.Fatalf("executable accepted: %d", resp.StatusCode)
+	}
+	if resp, out := send([]byte("%PDF-1.4\n" + clamdtest.EICAR)); resp.StatusCode != 422 || out["title"] != "Schadsoftware gefunden" {
+		t.Fatalf("malware: %d %v", resp.StatusCode, out)
 	}
 	pdf := []byte("%PDF-1.4\nSachkundenachweis\n%%EOF\n")
 	resp, out := send(pdf)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 
 	"github.com/serviceportal/serviceportal/internal/catalog"
+	"github.com/serviceportal/serviceportal/internal/clamd"
 	"github.com/serviceportal/serviceportal/internal/form"
 	"github.com/serviceportal/serviceportal/internal/submission"
 	"github.com/serviceportal/serviceportal/internal/tenant"
@@ -80,8 +81,14 @@ func (h *Handler) readMultipart(w http.ResponseWriter, r *http.Request, t tenant
 		}
 		a, err := h.subs.PutAttachment(r.Context(), submission.NewAttachment{TenantID: t.ID, DraftID: d.ID, FieldPath: name,
 			Filename: safeName(part.FileName()), ContentType: ct, MaxSize: maxAPIFileSize}, br)
-		if errors.Is(err, submission.ErrTooLarge) {
+		var inf *clamd.Infected
+		switch {
+		case errors.Is(err, submission.ErrTooLarge):
 			return fail(http.StatusRequestEntityTooLarge, "Datei zu groß", "Eine Datei darf höchstens 20 MB groß sein.")
+		case errors.As(err, &inf):
+			return fail(http.StatusUnprocessableEntity, "Schadsoftware gefunden", "Die Virenprüfung hat in "+name+" "+inf.Signature+" gefunden; der Antrag wurde nicht angenommen.")
+		case errors.Is(err, clamd.ErrUnavailable):
+			return fail(http.StatusServiceUnavailable, "Virenprüfung nicht erreichbar", "Dateien werden nur nach der Virenprüfung angenommen. Bitte senden Sie den Antrag später erneut (mit demselben Idempotency-Key).")
 		}
 		if err != nil {
 			h.subs.DeleteDraft(r.Context(), t.ID, d.ID)

@@ -44,6 +44,10 @@ func (h *Handler) caseAction(w http.ResponseWriter, r *http.Request) {
 		decision = &a
 		return err
 	})
+	if msg, ok := scanMessage(err); ok {
+		fail(msg)
+		return
+	}
 	switch {
 	case errors.Is(err, ErrUploadType):
 		fail("Der Bescheid muss eine PDF-Datei sein.")

@@ -165,6 +165,9 @@ func (h *Handler) readStepPost(r *http.Request, app *application) (url.Values, s
 		}
 	}
 	var refused uploadRefused
+	if msg, ok := scanMessage(err); ok {
+		return vals, msg
+	}
 	switch {
 	case errors.As(err, &refused):
 		return vals, refused.msg

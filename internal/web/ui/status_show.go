@@ -130,6 +130,10 @@ func (h *Handler) statusReply(w http.ResponseWriter, r *http.Request) {
 		}
 		return err
 	})
+	if msg, ok := scanMessage(err); ok {
+		fail(msg)
+		return
+	}
 	switch {
 	case errors.Is(err, ErrUploadType):
 		fail("Diese Datei können wir nicht annehmen. Erlaubt sind PDF, PNG und JPEG.")
