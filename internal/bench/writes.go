@@ -1,0 +1,95 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+)
+
+const (
+	rawSQLiteName = "raw SQLite commits (WAL, synchronous=FULL, 2 INSERTs/tx, 2 KB, 1 connection)"
+)
+
+// runWrites measures the raw commit rate of a bare SQLite file and, right
+// after, durable submissions through the portal's use case on SQLite.
+func runWrites(ctx context.Context, r *Report, c Config, dir string, p *portal) error {
+	raw, err := rawSQLiteCommits(ctx, filepath.Join(dir, "raw-writes.db"), c.WriteDuration)
+	if err != nil {
+		return err
+	}
+	r.add(Row{Section: "writes", Name: rawSQLiteName, Ceiling: true, Load: "closed 1", Stats: raw.Summary(0)})
+	i, err := portalSubmissions(ctx, r, c, p, subsName("SQLite", c))
+	if err != nil {
+		return err
+	}
+	r.compare(i, rawSQLiteName, true, true)
+	return nil
+}
+
+// subsName names the submissions line of a database.
+func subsName(db string, c Config) string {
+	if c.AttachmentSize == 0 {
+		return "durable submissions, " + db + " (draft, submit)"
+	}
+	return "durable submissions, " + db + " (draft, file, submit)"
+}
+
+// portalSubmissions submits Hundeanmeldungen with WriteWorkers in parallel
+// for WriteDuration and adds the row.
+func portalSubmissions(ctx context.Context, r *Report, c Config, p *portal, name string) (int, error) {
+	file := newProof(c.AttachmentSize)
+	// One submission first: it proves the application valid and warms the
+	// tenant's data key, which the first seal creates.
+	fields, err := p.submitOne(ctx, file)
+	if err != nil {
+		return -1, err
+	}
+	s := Loop(ctx, c.WriteWorkers, c.WriteDuration, func(ctx context.Context, _, _ int) error {
+		_, err := p.submitOne(ctx, file)
+		return err
+	})
+	st := s.Summary(0)
+	note := fmt.Sprintf("%d form values, one %d KB attachment per submission", fields, c.AttachmentSize>>10)
+	if c.AttachmentSize == 0 {
+		note = fmt.Sprintf("%d form values, no attachment", fields)
+	}
+	return r.add(Row{Section: "writes", Name: name, Load: fmt.Sprintf("closed %d", c.WriteWorkers), Stats: st, Note: note}), nil
+}
+
+// rawSQLiteCommits is the write ceiling: one connection committing
+// transactions of two INSERTs (one with a 2 KB payload) back to back,
+// with the durability the portal promises (WAL, synchronous=FULL).
+func rawSQLiteCommits(ctx context.Context, path string, d time.Duration) (*Sample, error) {
+	db, err := openSQLite(path, true)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	for _, q := range []string{
+		`CREATE TABLE application (id INTEGER PRIMARY KEY, tenant TEXT NOT NULL, payload BLOB NOT NULL, created_at TEXT NOT NULL)`,
+		`CREATE TABLE audit (id INTEGER PRIMARY KEY, application_id INTEGER NOT NULL, action TEXT NOT NULL, at TEXT NOT NULL)`,
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return nil, err
+		}
+	}
+	payload := newProof(2048)
+	return Loop(ctx, 1, d, func(ctx context.Context, _, _ int) error {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		now := time.Now().UTC().Format(time.RFC3339Nano)
+		res, err := tx.ExecContext(ctx, `INSERT INTO application (tenant, payload, created_at) VALUES (?, ?, ?)`, "dorsten", payload, now)
+		if err != nil {
+			return err
+		}
+		id, _ := res.LastInsertId()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO audit (application_id, action, at) VALUES (?, ?, ?)`, id, "created", now); err != nil {
+			return err
+		}
+		return tx.Commit()
+	}), nil
+}
