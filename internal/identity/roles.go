@@ -101,6 +101,8 @@ const (
 	ViewAudit Action = "view_audit"
 	// ViewStatistics: aggregate figures and maturity without personal data.
 	ViewStatistics Action = "view_statistics"
+	// ExportPayments: the daily reconciliation file for the cash office.
+	ExportPayments Action = "export_payments"
 )
 
 // caseActions touch citizen data and honour a caseworker's service limit.
@@ -111,8 +113,8 @@ var caseActions = []Action{ViewCases, ProcessCase}
 // in that tenant (see the package documentation).
 var permissions = map[Role][]Action{
 	RegionAdmin:   {ManageRegion, ManageTenant, ManageStaff, ManageServices, ViewOutgoingMail, ViewAudit, ViewStatistics},
-	OperatorAdmin: {ManageTenant, ManageStaff, ViewOutgoingMail, ViewAudit, ViewStatistics},
-	TenantAdmin:   {ManageTenant, ManageStaff, ManageServices, ViewOutgoingMail, ViewAudit, ViewStatistics},
+	OperatorAdmin: {ManageTenant, ManageStaff, ViewOutgoingMail, ViewAudit, ViewStatistics, ExportPayments},
+	TenantAdmin:   {ManageTenant, ManageStaff, ManageServices, ViewOutgoingMail, ViewAudit, ViewStatistics, ExportPayments},
 	Coordinator:   {ManageServices, ViewStatistics},
 	Caseworker:    {ViewCases, ProcessCase},
 }

@@ -106,10 +106,16 @@ func TestCaseworkerInBrowser(t *testing.T) {
 	err = chromedp.Do(ctx,
 		chromedp.Click(chromedp.ID("aktion-start_review")),
 		chromedp.Click(chromedp.CSS(`section[aria-labelledby="aktionen"] button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.ID("verlauf")),
 	)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The old page has the same elements: wait until the new one shows
+	// the new state (reads during the navigation fail and are retried).
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if state, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main .sp-meta strong"))); err == nil && state == "In Prüfung" {
+			break
+		}
 	}
 	meta, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
 	if !strings.Contains(meta, "In Prüfung") || !strings.Contains(meta, res.Submission.TrackingNumber) {

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -123,5 +124,32 @@ func TestBewohnerparkausweisPayment(t *testing.T) {
 			t.Fatalf("payments of the submission: %+v %v", ps, err)
 		}
 		_ = draftID
+
+		// The data centre's admin fetches the day's reconciliation file
+		// for Recklinghausen's cash office; Dorsten's admin may not.
+		uc.Identity.SeedDemo(ctx)
+		gerd := newBrowser(t, ts)
+		staffLogin(t, gerd, "gkd-admin@demo.example")
+		gerd.get("/recklinghausen/verwaltung").expect(200, "Abgleichsdatei herunterladen")
+		settled, _ := payment.Paid(ps)
+		today := time.Now().In(berlin).Format("2006-01-02")
+		resp, err := gerd.c.Get(ts.URL + "/recklinghausen/verwaltung/zahlungen.csv?tag=" + today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		csvBody, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") ||
+			!strings.Contains(string(csvBody), settled.Kassenzeichen) || !strings.Contains(string(csvBody), "30,70") {
+			t.Fatalf("reconciliation file %d %v:\n%s", resp.StatusCode, resp.Header, csvBody)
+		}
+		gerd.get("/recklinghausen/verwaltung/zahlungen.csv?tag=gestern").expect(400, "JJJJ-MM-TT")
+		doris := newBrowser(t, ts)
+		staffLogin(t, doris, "dorsten-admin@demo.example")
+		if doris.get("/recklinghausen/verwaltung/zahlungen.csv"); doris.code != 403 {
+			t.Fatalf("Dorsten admin got %d for Recklinghausen's payments", doris.code)
+		}
 	})
 }
+
+var berlin, _ = time.LoadLocation("Europe/Berlin")

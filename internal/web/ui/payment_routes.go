@@ -25,6 +25,9 @@ func (h *Handler) paymentRoutes(mux *http.ServeMux) {
 		mux.HandleFunc("GET /zahlung/rueckkehr/{id}", h.paymentBack)
 	}
 	mux.HandleFunc("POST /zahlung/benachrichtigung/{provider}", h.paymentNotify)
+	if h.ident != nil {
+		mux.HandleFunc("GET /verwaltung/zahlungen.csv", h.paymentExport)
+	}
 	mux.HandleFunc("GET /testzahlung/{id}", h.testPaymentShow)
 	mux.HandleFunc("POST /testzahlung/{id}", h.testPaymentDecide)
 }

@@ -67,6 +67,9 @@ type staffHomeView struct {
 	CanStaff bool
 	// CanServices: coordinators and admins configure services.
 	CanServices bool
+	// CanPayments: admins fetch the cash office's reconciliation file.
+	CanPayments bool
+	Today       string
 	Elsewhere   []tenantLink
 }
 
@@ -79,7 +82,8 @@ func (h *Handler) staffHome(w http.ResponseWriter, r *http.Request) {
 	}
 	v := staffHomeView{Name: s.info.Account.Name,
 		CanCases: h.can(r, s, identity.ViewCases, ""), CanMail: h.can(r, s, identity.ViewOutgoingMail, ""),
-		CanStaff: h.can(r, s, identity.ManageStaff, ""), CanServices: h.can(r, s, identity.ManageServices, "")}
+		CanStaff: h.can(r, s, identity.ManageStaff, ""), CanServices: h.can(r, s, identity.ManageServices, ""),
+		CanPayments: h.payments != nil && h.can(r, s, identity.ExportPayments, ""), Today: h.clock().In(berlinTZ).Format("2006-01-02")}
 	if !v.CanCases {
 		// A limited caseworker may still see some services' cases.
 		_, services, ok, _ := h.ident.Authorizer().ServiceScope(r.Context(), s.principal, identity.ViewCases, s.info.Tenant.ID)
