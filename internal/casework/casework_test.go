@@ -202,6 +202,20 @@ func TestInboxFiltersAndPages(t *testing.T) {
 		if len(lines) != 24 || !strings.Contains(lines[1], `'=HYPERLINK`) {
 			t.Errorf("CSV: %d lines, second %q", len(lines), lines[1])
 		}
+		// Overdue: open cases past their deadline, of this tenant only.
+		past := time.Now().UTC().Add(-48 * time.Hour)
+		for _, cs := range p.Cases[1:4] {
+			db.Exec(ctx, `UPDATE cases SET deadline_at = ? WHERE id = ?`, past, cs.ID)
+		}
+		db.Exec(ctx, `UPDATE cases SET closed_at = ? WHERE id = ?`, past, p.Cases[3].ID)
+		db.Exec(ctx, `UPDATE cases SET deadline_at = ? WHERE tenant_id = ?`, past, f.gladbeck.ID)
+		late, err := f.cases.Inbox(ctx, f.dorsten.ID, casework.Filter{Overdue: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(late.Cases) != 2 || late.Cases[0].ID != p.Cases[1].ID || late.Cases[1].ID != p.Cases[2].ID {
+			t.Errorf("overdue: %d cases, want the 2 open ones past their deadline, newest first", len(late.Cases))
+		}
 	})
 }
 

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/serviceportal/serviceportal/internal/store"
 )
 
 // Filter narrows the inbox. Every field is optional.
@@ -66,6 +68,18 @@ func (f Filter) where(tenantID string, now time.Time) (string, []any) {
 	return strings.Join(conds, " AND "), args
 }
 
+// table names the cases table for the inbox query. For the overdue
+// filter SQLite is told to use cases_open: without statistics its planner
+// takes the full inbox index, which at a million cases reads every closed
+// case too (p99 over 500 ms against under 15 ms for the other filters).
+// PostgreSQL plans from its statistics.
+func (f Filter) table(d store.Dialect) string {
+	if f.Overdue && d == store.SQLite {
+		return "cases INDEXED BY cases_open"
+	}
+	return "cases"
+}
+
 // Inbox returns a page of the tenant's cases. Pages are cut by keyset
 // (received_at, id), so page 2,000 costs what page 1 costs.
 func (c *Cases) Inbox(ctx context.Context, tenantID string, f Filter) (Page, error) {
@@ -86,7 +100,7 @@ func (c *Cases) Inbox(ctx context.Context, tenantID string, f Filter) (Page, err
 		args = append(args, at, at, id)
 	}
 	args = append(args, f.Limit+1)
-	rows, err := c.db.Query(ctx, `SELECT `+caseColumns+` FROM cases WHERE `+where+
+	rows, err := c.db.Query(ctx, `SELECT `+caseColumns+` FROM `+f.table(c.db.Dialect())+` WHERE `+where+
 		` ORDER BY received_at `+order+`, id `+order+` LIMIT ?`, args...)
 	if err != nil {
 		return Page{}, fmt.Errorf("casework: inbox: %w", err)
