@@ -109,25 +109,16 @@ func (c *Catalog) OfferingByForm(ctx context.Context, tenantID, formID string) (
 
 // OfferingsOf lists all offerings of a service across the region.
 func (c *Catalog) OfferingsOf(ctx context.Context, serviceID string) ([]Offering, error) {
-	rows, err := c.db.Query(ctx, `SELECT `+offeringColumns+` WHERE o.service_id = ?`, serviceID)
-	if err != nil {
-		return nil, fmt.Errorf("catalog: offerings: %w", err)
-	}
-	defer rows.Close()
-	var out []Offering
-	for rows.Next() {
-		o, err := scanOffering(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return c.offerings(ctx, `o.service_id = ?`, serviceID)
 }
 
 // TenantOfferings lists a tenant's offerings.
 func (c *Catalog) TenantOfferings(ctx context.Context, tenantID string) ([]Offering, error) {
-	rows, err := c.db.Query(ctx, `SELECT `+offeringColumns+` WHERE o.tenant_id = ?`, tenantID)
+	return c.offerings(ctx, `o.tenant_id = ?`, tenantID)
+}
+
+func (c *Catalog) offerings(ctx context.Context, where string, arg any) ([]Offering, error) {
+	rows, err := c.db.Query(ctx, `SELECT `+offeringColumns+` WHERE `+where, arg)
 	if err != nil {
 		return nil, fmt.Errorf("catalog: offerings: %w", err)
 	}

@@ -135,7 +135,7 @@ func (e *Email) Deliver(ctx context.Context, d Delivery, sub submission.Submissi
 	if err != nil {
 		return Outcome{}, err
 	}
-	cl, err := smtpClient(e.o.Mail)
+	cl, err := mail.NewClient(e.o.Mail)
 	if err != nil {
 		return Outcome{}, err
 	}

@@ -31,8 +31,13 @@ func NewSMTPSender(c Config) (*SMTPSender, error) {
 	return &SMTPSender{cfg: c.withDefaults(), now: time.Now}, nil
 }
 
-func (s *SMTPSender) client() (*gomail.Client, error) {
-	c := s.cfg
+func (s *SMTPSender) client() (*gomail.Client, error) { return NewClient(s.cfg) }
+
+// NewClient builds a go-mail client for c with its defaults, TLS policy
+// and authentication; the delivery package sends its attachment mails
+// through it too.
+func NewClient(c Config) (*gomail.Client, error) {
+	c = c.withDefaults()
 	opts := []gomail.Option{
 		gomail.WithPort(c.Port),
 		gomail.WithTimeout(c.Timeout),
