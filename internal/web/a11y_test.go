@@ -63,7 +63,7 @@ func TestPlaceSearchInBrowser(t *testing.T) {
 	if heading != "Stadt Dorsten" {
 		t.Fatalf("first result %q, want Stadt Dorsten", heading)
 	}
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(".sp-results .sp-card h3 a")), chromedp.WaitVisible(chromedp.CSS("h1"))); err != nil {
+	if err := chromedp.Do(ctx, browsertest.Press(".sp-results .sp-card h3 a"), chromedp.WaitVisible(chromedp.CSS("h1"))); err != nil {
 		t.Fatal(err)
 	}
 	h1, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("h1")))

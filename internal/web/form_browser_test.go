@@ -33,7 +33,7 @@ func TestFormInBrowser(t *testing.T) {
 	}
 	axe("start page")
 	err := chromedp.Do(ctx,
-		chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)),
+		browsertest.Press(`main form button[type="submit"]`),
 		chromedp.WaitVisible(chromedp.ID("f-F90000001")),
 	)
 	if err != nil {
@@ -43,7 +43,7 @@ func TestFormInBrowser(t *testing.T) {
 	// Submit with a mistake: the error summary appears and links to fields.
 	err = chromedp.Do(ctx,
 		chromedp.SendKeys(chromedp.ID("f-F90000004"), "31.02.1980"),
-		chromedp.Click(chromedp.CSS(`button[value="weiter"]`)),
+		browsertest.Press(`button[value="weiter"]`),
 		chromedp.WaitVisible(chromedp.ID("fehler")),
 	)
 	if err != nil {
@@ -62,7 +62,7 @@ func TestFormInBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("f-F90000012"), "46284"),
 		chromedp.SendKeys(chromedp.ID("f-F90000013"), "Dorsten"),
 		chromedp.SendKeys(chromedp.ID("f-F90000021"), "erika@example.org"),
-		chromedp.Click(chromedp.CSS(`button[value="weiter"]`)),
+		browsertest.Press(`button[value="weiter"]`),
 		chromedp.WaitVisible(chromedp.CSS(`input[name="G90100010[0].F90100011"]`)),
 	)
 	if err != nil {

@@ -79,7 +79,7 @@ func TestCaseworkerInBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("code"), code),
 		chromedp.Submit(chromedp.ID("code")),
 		chromedp.WaitVisible(chromedp.CSS(`a[href$="/verwaltung/vorgaenge"]`)),
-		chromedp.Click(chromedp.CSS(`a[href$="/verwaltung/vorgaenge"]`)),
+		browsertest.Press(`a[href$="/verwaltung/vorgaenge"]`),
 		chromedp.WaitVisible(chromedp.CSS("table.kern-table")),
 	)
 	if err != nil {
@@ -93,7 +93,7 @@ func TestCaseworkerInBrowser(t *testing.T) {
 		t.Errorf("inbox: %s", v)
 	}
 	err = chromedp.Do(ctx,
-		chromedp.Click(chromedp.CSS(`td a[href*="/verwaltung/vorgaenge/"]`)),
+		browsertest.Press(`td a[href*="/verwaltung/vorgaenge/"]`),
 		chromedp.WaitVisible(chromedp.ID("aktionen")),
 	)
 	if err != nil {
@@ -104,8 +104,8 @@ func TestCaseworkerInBrowser(t *testing.T) {
 		t.Errorf("case: %s", v)
 	}
 	err = chromedp.Do(ctx,
-		chromedp.Click(chromedp.ID("aktion-start_review")),
-		chromedp.Click(chromedp.CSS(`section[aria-labelledby="aktionen"] button[type="submit"]`)),
+		browsertest.Press("#aktion-start_review"),
+		browsertest.Press(`section[aria-labelledby="aktionen"] button[type="submit"]`),
 	)
 	if err != nil {
 		t.Fatal(err)

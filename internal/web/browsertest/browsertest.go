@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 //go:embed axe/axe.min.js
@@ -96,4 +97,21 @@ func Axe(ctx context.Context) ([]Violation, error) {
 		.then(r => r.violations.map(v => ({id: v.id, impact: v.impact || '', help: v.help,
 			targets: v.nodes.map(n => n.target.join(' '))})))`
 	return chromedp.Run(ctx, chromedp.Evaluate[[]Violation](run, chromedp.EvalAwaitPromise))
+}
+
+// settled holds once the page has loaded and swapped in its web fonts.
+const settled = `document.readyState === 'complete' && document.fonts.status === 'loaded'`
+
+// Press waits until the page has settled, moves keyboard focus to the
+// first element that sel matches and presses Enter on it, as a keyboard
+// user would. Tests use it rather than a mouse click: the design system
+// scrolls smoothly and moves the page while a click is aimed, so a click
+// at coordinates sometimes lands beside the button.
+func Press(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Poll[chromedp.Void](settled),
+		chromedp.WaitVisible(chromedp.CSS(sel)),
+		chromedp.Focus(chromedp.CSS(sel)),
+		chromedp.KeyEvent(kb.Enter),
+	)
 }
