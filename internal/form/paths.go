@@ -128,7 +128,10 @@ func instanceCount(raw map[string][]string, groupPath string) int {
 // are the server's, not the browser's), as are posted values of file
 // fields: the upload layer sets those with
 // raw[name] = []string{EncodeFileRef(ref)} and removes them with delete.
-// Only the first value of each key is kept, cut to MaxValueLen bytes.
+// Only the last value of each key is kept, cut to MaxValueLen bytes: a
+// checkbox is rendered after a hidden input of the same name with an empty
+// value, so an unticked box still posts "" and a ticked one posts ["",
+// "true"]; the multipart reader keeps the last value too.
 func (f *Form) MergeStep(stepID string, draft, posted map[string][]string) (map[string][]string, error) {
 	if _, ok := f.idx.steps[stepID]; !ok {
 		return nil, fmt.Errorf("form: unknown step %q", stepID)
@@ -158,7 +161,7 @@ func (f *Form) MergeStep(stepID string, draft, posted map[string][]string) (map[
 		if r.field != nil && (r.field.Type == File || (r.field.Kind != KindInput && r.field.Kind != KindSelect)) {
 			continue
 		}
-		val := v[0]
+		val := v[len(v)-1]
 		if len(val) > MaxValueLen {
 			val = val[:MaxValueLen]
 		}
