@@ -13,7 +13,8 @@ import (
 // ExportCSV writes one day's (Europe/Berlin) money movements of a tenant
 // for the Finanzverfahren: every payment verified as PAYED that day and
 // every refund recorded that day (negative), as
-// "Kassenzeichen;Betrag;Datum;Anbieter-Referenz" with German numbers
+// "Kassenzeichen;Betrag;Datum;Anbieter-Referenz;Haushaltsstelle" with
+// German numbers
 // ("30,70") and dates. Cells a spreadsheet would read as a formula are
 // neutralised.
 func (s *Service) ExportCSV(ctx context.Context, tenantID string, day time.Time, w io.Writer) error {
@@ -30,22 +31,22 @@ func (s *Service) ExportCSV(ctx context.Context, tenantID string, day time.Time,
 		return err
 	}
 	for _, p := range paid {
-		lines = append(lines, line{*p.PaidAt, []string{p.Kassenzeichen, FormatAmount(p.AmountCents), p.PaidAt.In(berlin).Format("02.01.2006"), p.ProviderRef}})
+		lines = append(lines, line{*p.PaidAt, []string{p.Kassenzeichen, FormatAmount(p.AmountCents), p.PaidAt.In(berlin).Format("02.01.2006"), p.ProviderRef, p.Haushaltsstelle}})
 	}
-	rows, err := s.db.Query(ctx, `SELECT p.kassenzeichen, r.amount_cents, r.created_at, r.provider_ref FROM payment_refunds r
+	rows, err := s.db.Query(ctx, `SELECT p.kassenzeichen, r.amount_cents, r.created_at, r.provider_ref, p.haushaltsstelle FROM payment_refunds r
 		JOIN payments p ON p.id = r.payment_id WHERE r.tenant_id = ? AND r.created_at >= ? AND r.created_at < ?`, tenantID, from.UTC(), to.UTC())
 	if err != nil {
 		return fmt.Errorf("payment: export refunds: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var kz, ref string
+		var kz, ref, hh string
 		var cents int64
 		var at time.Time
-		if err := rows.Scan(&kz, &cents, &at, &ref); err != nil {
+		if err := rows.Scan(&kz, &cents, &at, &ref, &hh); err != nil {
 			return fmt.Errorf("payment: export refunds: %w", err)
 		}
-		lines = append(lines, line{at, []string{kz, FormatAmount(-cents), at.In(berlin).Format("02.01.2006"), ref}})
+		lines = append(lines, line{at, []string{kz, FormatAmount(-cents), at.In(berlin).Format("02.01.2006"), ref, hh}})
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("payment: export refunds: %w", err)
@@ -53,7 +54,7 @@ func (s *Service) ExportCSV(ctx context.Context, tenantID string, day time.Time,
 	sort.SliceStable(lines, func(i, j int) bool { return lines[i].at.Before(lines[j].at) })
 	cw := csv.NewWriter(w)
 	cw.Comma = ';'
-	cw.Write([]string{"Kassenzeichen", "Betrag", "Datum", "Anbieter-Referenz"})
+	cw.Write([]string{"Kassenzeichen", "Betrag", "Datum", "Anbieter-Referenz", "Haushaltsstelle"})
 	for _, l := range lines {
 		for i := range l.cols {
 			if i != 1 { // the amount is ours and may be negative on purpose

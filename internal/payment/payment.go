@@ -91,6 +91,9 @@ type Payment struct {
 	UpdatedAt     time.Time
 	// PaidAt is when the payment was first verified as PAYED.
 	PaidAt *time.Time
+	// Haushaltsstelle is the budget line the fee was booked under when the
+	// payment started.
+	Haushaltsstelle string
 }
 
 // SEPAPurpose is the Verwendungszweck sent to providers: the Kassenzeichen

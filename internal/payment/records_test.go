@@ -84,11 +84,11 @@ func TestRefundsAndExport(t *testing.T) {
 			t.Fatal(err)
 		}
 		day := e.clock.now().In(berlinTZ).Format("02.01.2006")
-		want := "Kassenzeichen;Betrag;Datum;Anbieter-Referenz\n" +
-			a.Kassenzeichen + ";30,70;" + day + ";TX-1\n" +
-			b.Kassenzeichen + ";1.234,56;" + day + ";\"'=HYPERLINK(\"\"http://evil\"\")\"\n" +
-			a.Kassenzeichen + ";-10,70;" + day + ";R-" + a.Kassenzeichen + "\n" +
-			a.Kassenzeichen + ";-20,00;" + day + ";R-" + a.Kassenzeichen + "\n"
+		want := "Kassenzeichen;Betrag;Datum;Anbieter-Referenz;Haushaltsstelle\n" +
+			a.Kassenzeichen + ";30,70;" + day + ";TX-1;\n" +
+			b.Kassenzeichen + ";1.234,56;" + day + ";\"'=HYPERLINK(\"\"http://evil\"\")\";\n" +
+			a.Kassenzeichen + ";-10,70;" + day + ";R-" + a.Kassenzeichen + ";\n" +
+			a.Kassenzeichen + ";-20,00;" + day + ";R-" + a.Kassenzeichen + ";\n"
 		if buf.String() != want {
 			t.Fatalf("export:\n%s\nwant:\n%s", buf.String(), want)
 		}

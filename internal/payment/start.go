@@ -25,6 +25,10 @@ type StartInput struct {
 	// PortalBase is the tenant's base path, for the test provider's page.
 	PortalBase string
 	Payer      Payer
+	// Haushaltsstelle and KassenzeichenScheme come from the offering's fee
+	// rule; both may be empty.
+	Haushaltsstelle     string
+	KassenzeichenScheme string
 }
 
 // Start opens a payment for a draft and returns it with the URL to send
@@ -49,10 +53,10 @@ func (s *Service) Start(ctx context.Context, in StartInput) (Payment, string, er
 	now := s.now()
 	p := Payment{ID: store.NewID(), TenantID: in.TenantID, DraftID: in.DraftID, ServiceID: in.ServiceID, Provider: prov.Name(),
 		AmountCents: in.AmountCents, Currency: Currency, Purpose: strings.TrimSpace(in.Purpose), Status: StatusInitial,
-		CreatedAt: now, UpdatedAt: now}
+		CreatedAt: now, UpdatedAt: now, Haushaltsstelle: in.Haushaltsstelle}
 	err := s.db.InTx(ctx, func(ctx context.Context) error {
 		var err error
-		if p.Kassenzeichen, err = s.nextKassenzeichen(ctx, in.TenantID, in.TenantCode, now); err != nil {
+		if p.Kassenzeichen, err = s.nextKassenzeichen(ctx, in.TenantID, in.TenantCode, in.KassenzeichenScheme, now); err != nil {
 			return err
 		}
 		if err := s.insert(ctx, p); err != nil {

@@ -11,14 +11,14 @@ import (
 )
 
 const paymentColumns = `id, tenant_id, draft_id, COALESCE(submission_id, ''), service_id, provider, amount_cents, currency,
-	purpose, kassenzeichen, provider_ref, method, status, redirect_url, refunded_cents, created_at, updated_at, paid_at`
+	purpose, kassenzeichen, provider_ref, method, status, redirect_url, refunded_cents, created_at, updated_at, paid_at, haushaltsstelle`
 
 func scanPayment(row interface{ Scan(...any) error }) (Payment, error) {
 	var p Payment
 	var paid sql.NullTime
 	err := row.Scan(&p.ID, &p.TenantID, &p.DraftID, &p.SubmissionID, &p.ServiceID, &p.Provider, &p.AmountCents, &p.Currency,
 		&p.Purpose, &p.Kassenzeichen, &p.ProviderRef, &p.Method, &p.Status, &p.RedirectURL, &p.RefundedCents,
-		&p.CreatedAt, &p.UpdatedAt, &paid)
+		&p.CreatedAt, &p.UpdatedAt, &paid, &p.Haushaltsstelle)
 	if paid.Valid {
 		t := paid.Time.UTC()
 		p.PaidAt = &t
@@ -69,10 +69,10 @@ func (s *Service) ForSubmission(ctx context.Context, tenantID, submissionID stri
 
 func (s *Service) insert(ctx context.Context, p Payment) error {
 	_, err := s.db.Exec(ctx, `INSERT INTO payments (id, tenant_id, draft_id, service_id, provider, amount_cents, currency, purpose,
-		kassenzeichen, provider_ref, method, status, redirect_url, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		kassenzeichen, provider_ref, method, status, redirect_url, created_at, updated_at, haushaltsstelle)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.ID, p.TenantID, p.DraftID, p.ServiceID, p.Provider, p.AmountCents, p.Currency, p.Purpose,
-		p.Kassenzeichen, p.ProviderRef, p.Method, string(p.Status), p.RedirectURL, p.CreatedAt, p.UpdatedAt)
+		p.Kassenzeichen, p.ProviderRef, p.Method, string(p.Status), p.RedirectURL, p.CreatedAt, p.UpdatedAt, p.Haushaltsstelle)
 	if err != nil {
 		return fmt.Errorf("payment: insert: %w", err)
 	}
@@ -113,9 +113,10 @@ func (s *Service) Events(ctx context.Context, tenantID, paymentID string) ([]Eve
 }
 
 // nextKassenzeichen counts per tenant and year inside the caller's
-// transaction: REC-2026-Z000001. The Z keeps it apart from the tracking
-// numbers (REC-2026-000001) that the same tenant code prefixes.
-func (s *Service) nextKassenzeichen(ctx context.Context, tenantID, code string, now time.Time) (string, error) {
+// transaction and shapes the number with the offering's scheme (see
+// KassenzeichenFor). One counter serves every scheme of the tenant, so two
+// services never hand out the same number.
+func (s *Service) nextKassenzeichen(ctx context.Context, tenantID, code, scheme string, now time.Time) (string, error) {
 	year := now.In(berlin).Year()
 	if _, err := s.db.Exec(ctx, `INSERT INTO payment_counters (tenant_id, year, last) VALUES (?, ?, 0) ON CONFLICT (tenant_id, year) DO NOTHING`, tenantID, year); err != nil {
 		return "", fmt.Errorf("payment: kassenzeichen: %w", err)
@@ -127,8 +128,5 @@ func (s *Service) nextKassenzeichen(ctx context.Context, tenantID, code string, 
 	if err := s.db.QueryRow(ctx, `SELECT last FROM payment_counters WHERE tenant_id = ? AND year = ?`, tenantID, year).Scan(&n); err != nil {
 		return "", fmt.Errorf("payment: kassenzeichen: %w", err)
 	}
-	if code == "" {
-		code = "SP"
-	}
-	return fmt.Sprintf("%s-%d-Z%06d", code, year, n), nil
+	return KassenzeichenFor(scheme, code, year, n), nil
 }

@@ -42,7 +42,7 @@ func (h *Handler) renderSummary(w http.ResponseWriter, r *http.Request, app *app
 	if email == "" && info.LoggedIn() {
 		email = info.Account.Email
 	}
-	v := summaryView{Summary: st.Summary(), Service: app.service.Name, Fee: app.service.Fee.Text, Base: app.base,
+	v := summaryView{Summary: st.Summary(), Service: app.service.Name, Fee: h.applicationFee(r.Context(), app).Text, Base: app.base,
 		Email: email, Error: msg, ResumeURL: h.baseURL + app.base, ExpiresAt: expiryText(app.draft.ExpiresAt)}
 	v.Payment = h.paymentSummary(r, app)
 	if steps := st.VisibleSteps(); len(steps) > 0 {
@@ -89,7 +89,7 @@ func (h *Handler) formSubmit(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, app.base+"/schritt/"+step, http.StatusSeeOther)
 		return
 	}
-	if amount, paid := h.paymentDue(r.Context(), app); amount > 0 && !paid {
+	if amount, paid := h.paymentDue(r.Context(), app); amount != 0 && !paid {
 		http.Redirect(w, r, app.base+"/bezahlen", http.StatusSeeOther)
 		return
 	}

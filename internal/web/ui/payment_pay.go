@@ -18,6 +18,9 @@ type paymentPayView struct {
 	Base     string
 	Notice   *paymentNotice
 	Error    string
+	// Unknown means the answers do not give the fee yet; there is nothing
+	// to pay until they do.
+	Unknown bool
 }
 
 func (h *Handler) paymentShow(w http.ResponseWriter, r *http.Request) {
@@ -34,8 +37,17 @@ func (h *Handler) renderPayment(w http.ResponseWriter, r *http.Request, app *app
 		http.Redirect(w, r, app.base+"/pruefen", http.StatusSeeOther)
 		return
 	}
-	if ok && p.Status == payment.StatusPayed && p.AmountCents >= amount {
+	if amount > 0 && ok && p.Status == payment.StatusPayed && p.AmountCents >= amount {
 		http.Redirect(w, r, app.base+"/pruefen?zahlung=bezahlt", http.StatusSeeOther)
+		return
+	}
+	if amount == feeUnknown {
+		if status == http.StatusOK {
+			status = http.StatusUnprocessableEntity
+		}
+		h.pages.Render(w, r, status, "payment_pay", pageData("Fehler: Gebühr bezahlen – "+app.service.Name, paymentPayView{
+			Service: app.service.Name, Base: app.base, Unknown: true,
+			Error: "Die Gebühr lässt sich aus Ihren Angaben noch nicht berechnen. Bitte ergänzen Sie im Formular die Angabe, nach der sich die Gebühr richtet (zum Beispiel die Anzahl). Ihre Angaben sind gespeichert."}))
 		return
 	}
 	prov, _ := h.payments.ProviderFor(app.draft.TenantID)
@@ -70,15 +82,16 @@ func (h *Handler) paymentStart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	amount, paid := h.paymentDue(r.Context(), app)
-	if amount == 0 || paid {
+	if amount <= 0 || paid {
 		h.renderPayment(w, r, app, http.StatusOK, "")
 		return
 	}
 	info := request.From(r)
+	rule := h.applicationFee(r.Context(), app).Rule
 	prov, _ := h.payments.ProviderFor(info.Tenant.ID)
 	p, redirect, err := h.payments.Start(r.Context(), payment.StartInput{TenantID: info.Tenant.ID, TenantCode: info.Tenant.Code,
 		DraftID: app.draft.ID, ServiceID: app.service.ID, AmountCents: amount, Purpose: app.service.Name,
-		PortalBase: info.Base, Payer: payerOf(app),
+		PortalBase: info.Base, Payer: payerOf(app), Haushaltsstelle: rule.Haushaltsstelle, KassenzeichenScheme: rule.KassenzeichenScheme,
 		URLs: func(id string) (string, string) {
 			return h.providerURL(r, info.Base+"/zahlung/rueckkehr/"+id),
 				h.providerURL(r, info.Base+"/zahlung/benachrichtigung/"+prov.Name()+"?ref="+id)

@@ -27,6 +27,11 @@ func (h *Handler) paymentRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /zahlung/benachrichtigung/{provider}", h.paymentNotify)
 	if h.ident != nil {
 		mux.HandleFunc("GET /verwaltung/zahlungen.csv", h.paymentExport)
+		if h.catalog != nil {
+			mux.HandleFunc("GET /verwaltung/gebuehren", h.feesShow)
+			mux.HandleFunc("GET /verwaltung/gebuehren/{service}", h.feeEditShow)
+			mux.HandleFunc("POST /verwaltung/gebuehren/{service}", h.feeEditSave)
+		}
 	}
 	mux.HandleFunc("GET /testzahlung/{id}", h.testPaymentShow)
 	mux.HandleFunc("POST /testzahlung/{id}", h.testPaymentDecide)
@@ -47,7 +52,7 @@ const providerTimeout = 5 * time.Second
 // formSubmit: if amount > 0 && !paid, redirect to app.base+"/bezahlen".
 func (h *Handler) paymentDue(ctx context.Context, app *application) (amountCents int64, paid bool) {
 	fee, p, ok := h.paymentState(ctx, app, "")
-	return fee, ok && p.Status == payment.StatusPayed && p.AmountCents >= fee
+	return fee, fee > 0 && ok && p.Status == payment.StatusPayed && p.AmountCents >= fee
 }
 
 // paymentState is the fee to pay online (0: none) and the draft's
@@ -57,7 +62,7 @@ func (h *Handler) paymentState(ctx context.Context, app *application, id string)
 		return 0, payment.Payment{}, false
 	}
 	fee := h.onlineFee(ctx, app)
-	if fee <= 0 {
+	if fee == 0 {
 		return 0, payment.Payment{}, false
 	}
 	if _, ok := h.payments.ProviderFor(app.draft.TenantID); !ok {
@@ -67,21 +72,11 @@ func (h *Handler) paymentState(ctx context.Context, app *application, id string)
 	return fee, p, ok
 }
 
-// onlineFee is the fee to collect online: the service's fixed fee, or the
-// amount the tenant's offering sets instead (as the service page shows
-// it); 0 for free services and fees that "vary" (charged with the
-// decision).
+// onlineFee is the fee to collect online (see applicationFee): 0 for
+// free services and fees charged with the decision, feeUnknown when the
+// answers do not give the amount yet.
 func (h *Handler) onlineFee(ctx context.Context, app *application) int64 {
-	fee := app.service.Fee
-	if h.catalog != nil {
-		if off, ok, err := h.catalog.OfferingFor(ctx, app.draft.TenantID, app.service.ID); err == nil && ok && off.FeeCents != nil {
-			return *off.FeeCents
-		}
-	}
-	if fee.Kind != "fixed" {
-		return 0
-	}
-	return fee.AmountCents
+	return h.applicationFee(ctx, app).Cents
 }
 
 // latestPayment is the draft's payment that counts: the paid one, else the
@@ -123,7 +118,11 @@ func (h *Handler) latestPayment(ctx context.Context, app *application, id string
 type paymentView struct {
 	// Amount is the fee, e.g. "30,70 €".
 	Amount string
-	Paid   bool
+	// Explain says how the amount came about, e.g. "2 × 12,00 € je Hund".
+	Explain string
+	// Unknown means the answers do not give the amount yet.
+	Unknown bool
+	Paid    bool
 	// PayURL is the payment page.
 	PayURL string
 	// Kassenzeichen of the verified payment.
@@ -147,8 +146,14 @@ func (h *Handler) paymentSummary(r *http.Request, app *application) *paymentView
 	if amount == 0 {
 		return nil
 	}
+	if amount == feeUnknown {
+		return &paymentView{Unknown: true, PayURL: app.base + "/bezahlen"}
+	}
 	paid := ok && p.Status == payment.StatusPayed && p.AmountCents >= amount
 	v := &paymentView{Amount: payment.FormatEuro(amount), Paid: paid, PayURL: app.base + "/bezahlen"}
+	if explain := h.applicationFee(r.Context(), app).Explain; explain != v.Amount {
+		v.Explain = explain
+	}
 	if paid {
 		v.Kassenzeichen = p.Kassenzeichen
 	}

@@ -32,8 +32,11 @@ type serviceView struct {
 	JSONLD  map[string]any
 	// Offering holds the authority's own details (office, fee, contact).
 	Offering *catalog.Offering
-	// Fee is the fee text, the offering's own amount if it set one.
+	// Fee is the fee text, the tenant's own (fee rule or offering amount)
+	// if it set one.
 	Fee string
+	// LocalFee says Fee is the tenant's own, not the catalogue's.
+	LocalFee bool
 }
 
 func (h *Handler) serviceShow(w http.ResponseWriter, r *http.Request) {
@@ -84,10 +87,15 @@ func (h *Handler) serviceView(w http.ResponseWriter, r *http.Request) (serviceVi
 		if o, ok, err := h.catalog.OfferingFor(r.Context(), t.ID, s.ID); err == nil && ok {
 			v.Offering = &o
 			if o.FeeCents != nil {
-				v.Fee = euroText(*o.FeeCents)
+				v.Fee, v.LocalFee = euroText(*o.FeeCents), true
 			}
 			if o.Office != "" {
 				v.Service.Office = o.Office
+			}
+		}
+		if h.payments != nil {
+			if rule, ok, err := h.payments.FeeRule(r.Context(), t.ID, s.ID); err == nil && ok {
+				v.Fee, v.LocalFee = rule.Text(), true
 			}
 		}
 		v.ExternalLink = s.ExternalLink(t.AGS, t.ARS)
