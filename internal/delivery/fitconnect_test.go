@@ -20,14 +20,15 @@ const dorstenARS = "055620012012"
 // fitConnectTarget registers the FIT-Connect adapter for svc and
 // configures Dorsten's Hundeanmeldung to go to it. It returns the adapter
 // and the target with its secret, as the worker sees it.
-func fitConnectTarget(t *testing.T, f *fixture, svc *fitconnecttest.Service) (*delivery.FitConnect, delivery.Target) {
+func fitConnectTarget(t *testing.T, f *fixture, svc *fitconnecttest.Service, enrich ...func(context.Context, submission.Submission, *fitconnect.Submission) error) (*delivery.FitConnect, delivery.Target) {
 	t.Helper()
 	cfg := svc.SenderConfig()
 	describe := func(context.Context, submission.Submission) (delivery.Names, error) {
 		return delivery.Names{Tenant: "dorsten", ServiceSlug: f.service.Slug, ServiceName: f.service.Name, LeikaKey: f.service.LeiKa}, nil
 	}
 	a, err := delivery.NewFitConnect(delivery.FitConnectOptions{Files: f.subs, Describe: describe, Issuer: svc.Issuer(),
-		IssuerKeysURL: svc.IssuerKeysURL(), TrustAnchors: svc.TrustAnchors(), HTTPClient: svc.HTTPClient(), RenderForm: fakePDF})
+		IssuerKeysURL: svc.IssuerKeysURL(), TrustAnchors: svc.TrustAnchors(), HTTPClient: svc.HTTPClient(), RenderForm: fakePDF,
+		Enrich: firstOrNil(enrich)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,6 +43,14 @@ func fitConnectTarget(t *testing.T, f *fixture, svc *fitconnecttest.Service) (*d
 	}
 	tg.Secret = cfg.ClientSecret
 	return a, tg
+}
+
+func firstOrNil[T any](xs []T) T {
+	var zero T
+	if len(xs) == 0 {
+		return zero
+	}
+	return xs[0]
 }
 
 // TestFitConnectDeliversAndPolls walks the first promise: a
