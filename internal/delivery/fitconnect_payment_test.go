@@ -32,7 +32,7 @@ func TestFitConnectCarriesPayment(t *testing.T) {
 		now := time.Date(2026, 11, 28, 9, 30, 0, 0, time.UTC)
 		for _, p := range []struct {
 			id, sub, status, kz string
-			paidAt          *time.Time
+			paidAt              *time.Time
 		}{
 			{"pay-ok", paid.ID, "PAYED", "DOR-2026-Z000007", &now},
 			{"pay-open", unpaid.ID, "INITIAL", "DOR-2026-Z000008", nil},
