@@ -9,14 +9,16 @@ import (
 	"github.com/serviceportal/serviceportal/internal/store"
 )
 
-// StartInput is a fee to pay for a draft.
+// StartInput is a fee to pay for a draft, or for a submitted application
+// whose fee was set with the decision (SubmissionID instead of DraftID).
 type StartInput struct {
 	TenantID string
 	// TenantCode prefixes the Kassenzeichen (REC).
-	TenantCode  string
-	DraftID     string
-	ServiceID   string
-	AmountCents int64
+	TenantCode   string
+	DraftID      string
+	SubmissionID string
+	ServiceID    string
+	AmountCents  int64
 	// Purpose describes the fee, usually the service's name.
 	Purpose string
 	// URLs returns the absolute return and notification URLs for a payment
@@ -51,7 +53,7 @@ func (s *Service) Start(ctx context.Context, in StartInput) (Payment, string, er
 		return p, url, err
 	}
 	now := s.now()
-	p := Payment{ID: store.NewID(), TenantID: in.TenantID, DraftID: in.DraftID, ServiceID: in.ServiceID, Provider: prov.Name(),
+	p := Payment{ID: store.NewID(), TenantID: in.TenantID, DraftID: in.DraftID, SubmissionID: in.SubmissionID, ServiceID: in.ServiceID, Provider: prov.Name(),
 		AmountCents: in.AmountCents, Currency: Currency, Purpose: strings.TrimSpace(in.Purpose), Status: StatusInitial,
 		CreatedAt: now, UpdatedAt: now, Haushaltsstelle: in.Haushaltsstelle}
 	err := s.db.InTx(ctx, func(ctx context.Context) error {
@@ -83,12 +85,19 @@ func (s *Service) Start(ctx context.Context, in StartInput) (Payment, string, er
 	return p, redirect, nil
 }
 
-// reuse settles the draft's open payments before a new one starts.
+// reuse settles the draft's (or application's) open payments before a
+// new one starts.
 func (s *Service) reuse(ctx context.Context, in StartInput, provider string) (Payment, string, bool, error) {
-	if in.DraftID == "" {
+	var ps []Payment
+	var err error
+	switch {
+	case in.DraftID != "":
+		ps, err = s.ForDraft(ctx, in.TenantID, in.DraftID)
+	case in.SubmissionID != "":
+		ps, err = s.ForSubmission(ctx, in.TenantID, in.SubmissionID)
+	default:
 		return Payment{}, "", false, nil
 	}
-	ps, err := s.ForDraft(ctx, in.TenantID, in.DraftID)
 	if err != nil {
 		return Payment{}, "", false, err
 	}

@@ -68,10 +68,14 @@ func (s *Service) ForSubmission(ctx context.Context, tenantID, submissionID stri
 }
 
 func (s *Service) insert(ctx context.Context, p Payment) error {
-	_, err := s.db.Exec(ctx, `INSERT INTO payments (id, tenant_id, draft_id, service_id, provider, amount_cents, currency, purpose,
+	var sub any
+	if p.SubmissionID != "" {
+		sub = p.SubmissionID
+	}
+	_, err := s.db.Exec(ctx, `INSERT INTO payments (id, tenant_id, draft_id, submission_id, service_id, provider, amount_cents, currency, purpose,
 		kassenzeichen, provider_ref, method, status, redirect_url, created_at, updated_at, haushaltsstelle)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		p.ID, p.TenantID, p.DraftID, p.ServiceID, p.Provider, p.AmountCents, p.Currency, p.Purpose,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.ID, p.TenantID, p.DraftID, sub, p.ServiceID, p.Provider, p.AmountCents, p.Currency, p.Purpose,
 		p.Kassenzeichen, p.ProviderRef, p.Method, string(p.Status), p.RedirectURL, p.CreatedAt, p.UpdatedAt, p.Haushaltsstelle)
 	if err != nil {
 		return fmt.Errorf("payment: insert: %w", err)

@@ -30,3 +30,20 @@ ALTER TABLE payments ADD COLUMN haushaltsstelle TEXT NOT NULL DEFAULT '';
 -- Payments for a fee set with the decision start on the submission, not
 -- on a draft.
 CREATE INDEX payments_submission_tenant ON payments (tenant_id, submission_id);
+
+-- Fees set with the decision (fee rule kind on_decision): the amount the
+-- Bescheid names, which the citizen then pays from the application's
+-- status page. One per application; a corrected amount replaces it until
+-- it is paid.
+CREATE TABLE fee_assessments (
+    tenant_id TEXT NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+    submission_id TEXT NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
+    service_id TEXT NOT NULL DEFAULT '',
+    amount_cents BIGINT NOT NULL CHECK (amount_cents > 0),
+    purpose TEXT NOT NULL DEFAULT '',
+    haushaltsstelle TEXT NOT NULL DEFAULT '',
+    kassenzeichen_scheme TEXT NOT NULL DEFAULT '',
+    assessed_by TEXT NOT NULL DEFAULT '',
+    assessed_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (tenant_id, submission_id)
+);

@@ -69,8 +69,16 @@ func (h *Handler) caseAction(w http.ResponseWriter, r *http.Request) {
 		in.Deadline = t.Add(23*time.Hour + 59*time.Minute)
 	}
 	action := up.Fields["aktion"]
+	fee, msg := h.decisionFee(r.Context(), cs, action, up.Fields["gebuehr"])
+	if msg != "" {
+		if decision != nil {
+			h.subs.DeleteAttachment(r.Context(), cs.TenantID, decision.ID)
+		}
+		fail(msg)
+		return
+	}
 	if decision == nil && up.Fields["erzeugen"] == "1" && (action == "approve" || action == "reject") {
-		a, err := h.generateDecision(r.Context(), s.info, cs, svc, action == "approve", in.Note)
+		a, err := h.generateDecision(r.Context(), s.info, cs, svc, action == "approve", in.Note, fee)
 		if err != nil {
 			h.serverError(w, r, err)
 			return
@@ -83,6 +91,12 @@ func (h *Handler) caseAction(w http.ResponseWriter, r *http.Request) {
 	_, err = h.cases.Apply(r.Context(), s.info.Account.ID, cs.TenantID, cs.ID, action, in)
 	if err != nil && decision != nil {
 		h.subs.DeleteAttachment(r.Context(), cs.TenantID, decision.ID)
+	}
+	if err == nil && fee > 0 {
+		if err := h.assessDecisionFee(r.Context(), cs, svc, fee, "account:"+s.info.Account.ID); err != nil {
+			h.serverError(w, r, err)
+			return
+		}
 	}
 	switch {
 	case err == nil:

@@ -8,6 +8,7 @@ import (
 
 	"github.com/serviceportal/serviceportal/internal/casework"
 	"github.com/serviceportal/serviceportal/internal/catalog"
+	"github.com/serviceportal/serviceportal/internal/payment"
 	"github.com/serviceportal/serviceportal/internal/receipt"
 	"github.com/serviceportal/serviceportal/internal/submission"
 	"github.com/serviceportal/serviceportal/internal/web/request"
@@ -23,7 +24,7 @@ const legalRemedy = "Gegen diesen Bescheid können Sie innerhalb eines Monats na
 
 // generateDecision writes a Bescheid from the case's data and the
 // caseworker's text and stores it like an uploaded one.
-func (h *Handler) generateDecision(ctx context.Context, info *request.Info, cs casework.Case, svc catalog.Service, approve bool, text string) (submission.Attachment, error) {
+func (h *Handler) generateDecision(ctx context.Context, info *request.Info, cs casework.Case, svc catalog.Service, approve bool, text string, feeCents int64) (submission.Attachment, error) {
 	sub, err := h.subs.Submission(ctx, cs.TenantID, cs.SubmissionID)
 	if err != nil {
 		return submission.Attachment{}, err
@@ -37,6 +38,10 @@ func (h *Handler) generateDecision(ctx context.Context, info *request.Info, cs c
 	body := []string{"auf Ihren Antrag vom " + sub.SubmittedAt.In(berlinTZ).Format("02.01.2006") + " (Vorgangsnummer " + sub.TrackingNumber + ") ergeht folgender Bescheid:", outcome}
 	if strings.TrimSpace(text) != "" {
 		body = append(body, "Begründung:\n"+strings.TrimSpace(text))
+	}
+	if approve && feeCents > 0 {
+		body = append(body, "Für diesen Bescheid wird eine Gebühr von "+payment.FormatEuro(feeCents)+" festgesetzt. "+
+			"Sie können sie über die Seite Ihres Antrags online bezahlen.")
 	}
 	d := receipt.Decision{
 		Authority: receipt.Authority{Name: t.Name, Department: svc.Office, Street: t.Address.Street, Postcode: t.Address.Postcode,

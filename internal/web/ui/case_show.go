@@ -32,6 +32,8 @@ type caseView struct {
 	MinDeadline string
 	Payment     string
 	Messages    []mailbox.Message
+	// FeeOnDecision: approving sets the fee, so the form asks for it.
+	FeeOnDecision bool
 }
 
 // AnswerSection is a titled group of answers, rendered by label.
@@ -93,6 +95,7 @@ func (h *Handler) caseView(r *http.Request, s staff, cs casework.Case, svc catal
 		ActionURL:   s.info.Base + "/verwaltung/vorgaenge/" + cs.ID + "/aktion?csrf=" + urlQuery(s.info.CSRF),
 		MinDeadline: time.Now().AddDate(0, 0, 1).Format("2006-01-02")}
 	v.State, _ = h.cases.WorkflowOf(cs).State(cs.State)
+	_, v.FeeOnDecision = h.decisionFeeRule(ctx, cs.TenantID, cs.ServiceID)
 	var err error
 	if v.Submission, err = h.subs.Submission(ctx, cs.TenantID, cs.SubmissionID); err != nil {
 		return v, err

@@ -36,6 +36,9 @@ func (h *Handler) paymentBack(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if c, err := r.Cookie(h.paymentCookieName()); err == nil {
+		if h.backToStatus(w, r, p, c.Value) {
+			return
+		}
 		if m := paymentCookieRe.FindStringSubmatch(c.Value); m != nil {
 			d, err := h.subs.DraftByResumeToken(r.Context(), info.Tenant.ID, m[2])
 			if err == nil && d.ID == p.DraftID && d.FormID == m[1] {

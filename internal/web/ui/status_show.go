@@ -34,6 +34,10 @@ type statusView struct {
 	Fresh       bool
 	// Payment is the application's paid fee, if any.
 	Payment string
+	// FeeDue is a fee set with the decision, still to be paid.
+	FeeDue *feeDueView
+	// JustPaid: the citizen came back from the provider and the fee is paid.
+	JustPaid bool
 }
 
 // maxReplySize bounds one file a citizen sends in reply.
@@ -46,6 +50,9 @@ func (h *Handler) statusRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /status/{token}", h.statusShow)
 	mux.HandleFunc("POST /status/{token}/nachreichen", h.statusReply)
 	mux.HandleFunc("GET /status/{token}/dateien/{aid}", h.statusFile)
+	if h.payments != nil {
+		mux.HandleFunc("POST /status/{token}/bezahlen", h.statusPay)
+	}
 	mux.HandleFunc("GET /konto/antraege/{id}", h.accountApplication)
 }
 
@@ -81,6 +88,7 @@ func (h *Handler) loadStatus(w http.ResponseWriter, r *http.Request) (statusView
 	if cs, err := h.cases.BySubmission(ctx, sub.TenantID, sub.ID); err == nil {
 		v.Requests, _ = h.cases.OpenRequests(ctx, sub.TenantID, cs.ID)
 	}
+	v.FeeDue = h.feeDue(ctx, sub.TenantID, sub.ID, info.Base, token)
 	v.Payment = h.paymentLine(ctx, sub.TenantID, sub.ID)
 	for _, a := range sub.Attachments {
 		switch a.Owner {
@@ -101,6 +109,7 @@ func (h *Handler) statusShow(w http.ResponseWriter, r *http.Request) {
 	v.Fresh = r.URL.Query().Get("neu") == "1"
 	v.Notice = r.URL.Query().Get("hinweis")
 	v.Error = r.URL.Query().Get("fehler")
+	v.JustPaid = r.URL.Query().Get("zahlung") != "" && v.FeeDue == nil && v.Payment != ""
 	if h.mailbox != nil {
 		h.mailbox.MarkRead(r.Context(), v.Submission.TenantID, v.Submission.ID, mailbox.ToCitizen)
 	}
