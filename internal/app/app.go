@@ -103,6 +103,11 @@ func Serve(ctx context.Context, cfg config.Config, db *store.DB, ln net.Listener
 		if demo, err = uc.Identity.SeedDemo(ctx); err != nil {
 			return fmt.Errorf("Demo-Zugänge lassen sich nicht anlegen: %w", err)
 		}
+		// The demo's maturity dashboard shows a first point of progress at
+		// once, not only when the daily job has run.
+		if _, err := uc.SnapshotMaturity(ctx, time.Now()); err != nil {
+			return fmt.Errorf("Reifegrad-Stand lässt sich nicht festhalten: %w", err)
+		}
 	}
 	sender, err := mail.NewSender(mailCfg)
 	if err != nil {

@@ -95,13 +95,15 @@ var berlin = func() *time.Location {
 	return loc
 }()
 
-// maintenanceJobs returns the workers and the schedule of the housekeeping
-// job: at start and then every hour.
+// maintenanceJobs returns the workers and the schedule of the periodic
+// jobs: housekeeping at start and then every hour, the maturity snapshot
+// at start and then every day.
 func maintenanceJobs(uc *web.UseCases, log *slog.Logger, retention time.Duration) (*river.Workers, []*river.PeriodicJob) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &maintenanceWorker{uc: uc, log: log, retention: retention})
 	periodic := []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
 		func() (river.JobArgs, *river.InsertOpts) { return maintenanceArgs{}, nil },
-		&river.PeriodicJobOpts{RunOnStart: true})}
+		&river.PeriodicJobOpts{RunOnStart: true}),
+		maturitySnapshotJob(workers, uc, log)}
 	return workers, periodic
 }
