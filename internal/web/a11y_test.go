@@ -22,23 +22,7 @@ func TestAccessibility(t *testing.T) {
 		"/leistungen", "/themen/familie-kind", "/suche?q=hund", "/suche?q=xyzzy", "/suche?q=", "/leistungen/hundeanmeldung",
 		"/leistungen/hundeanmeldung/zustaendigkeit?q=Bochum", "/dorsten/leistungen/hundeanmeldung", "/dorsten/leistungen/kfz-zulassen",
 		"/dorsten/leistungen/gewerbe-anmelden", "/reifegrad", "/gladbeck/reifegrad", "/leistungen/hundeanmeldung/vergleich"}
-	for _, size := range [][2]int64{{1280, 900}, {375, 800}} {
-		if err := chromedp.Do(ctx, chromedp.EmulateViewport(size[0], size[1])); err != nil {
-			t.Fatal(err)
-		}
-		for _, p := range pages {
-			if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+p)); err != nil {
-				t.Fatalf("%s: %v", p, err)
-			}
-			vs, err := browsertest.Axe(ctx)
-			if err != nil {
-				t.Fatalf("%s: %v", p, err)
-			}
-			for _, v := range vs {
-				t.Errorf("%s at %dpx: %s", p, size[0], v)
-			}
-		}
-	}
+	axePages(t, ctx, ts.URL, pages)
 }
 
 // TestPlaceSearchInBrowser uses the "Wo wohnen Sie?" form as a citizen

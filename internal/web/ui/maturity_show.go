@@ -2,11 +2,12 @@ package ui
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"sort"
 	"time"
 
@@ -14,7 +15,6 @@ import (
 	"github.com/serviceportal/serviceportal/internal/form"
 	"github.com/serviceportal/serviceportal/internal/store"
 	"github.com/serviceportal/serviceportal/internal/tenant"
-	"github.com/serviceportal/serviceportal/internal/web/request"
 )
 
 // MaturityReport is the Reifegrad of every tenant's services.
@@ -51,10 +51,19 @@ type ComparisonRow struct {
 	PerThousand  float64
 }
 
+// MaturityTrend is one tenant's daily maturity snapshots, oldest first.
+type MaturityTrend struct {
+	Tenant tenant.Tenant
+	Points []catalog.Snapshot
+}
+
 // MaturitySource provides the figures; the use-case layer computes them.
 type MaturitySource interface {
 	Maturity(ctx context.Context) (MaturityReport, error)
 	Compare(ctx context.Context, serviceID string) (Comparison, error)
+	// MaturityHistory returns the snapshots of one tenant, or of all with
+	// tenantID "", from day since (YYYY-MM-DD, "" for all) on.
+	MaturityHistory(ctx context.Context, tenantID, since string) ([]MaturityTrend, error)
 }
 
 // FormFields maps a form's field ids to labels, for comparing versions.
@@ -104,6 +113,8 @@ type maturityView struct {
 	Width   int
 	Height  int
 	Service []catalog.Service
+	// History is the progress over time: share online per tenant.
+	History historyChart
 }
 
 type ownLevel struct {
@@ -118,6 +129,7 @@ func (h *Handler) maturityRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /reifegrad", h.maturityShow)
 	mux.HandleFunc("GET /reifegrad.csv", h.maturityCSV)
 	mux.HandleFunc("GET /reifegrad.json", h.maturityJSON)
+	mux.HandleFunc("GET /reifegrad/verlauf.csv", h.maturityHistoryCSV)
 	mux.HandleFunc("GET /leistungen/{slug}/vergleich", h.compareShow)
 }
 
@@ -174,18 +186,12 @@ func (h *Handler) maturityView(rep MaturityReport, only string) maturityView {
 			c.Fill = heatFill(c.Percent)
 			hr.Cells = append(hr.Cells, c)
 		}
+		// The same tally as the daily snapshots, so today's figures and
+		// the last point of the progress chart agree.
+		tally := catalog.Tally(row.Tenant.ID, "", slices.Collect(maps.Values(row.Levels)))
+		hr.Total, hr.Online, hr.Compliant = tally.Services, tally.Online, tally.Compliant
 		for id, m := range row.Levels {
-			if m.Level11 < 0 {
-				continue
-			}
-			hr.Total++
-			if m.Level11 >= 2 {
-				hr.Online++
-			}
-			if m.Level11 >= 3 {
-				hr.Compliant++
-			}
-			if only != "" {
+			if only != "" && m.Level11 >= 0 {
 				v.Own = append(v.Own, ownLevel{Service: byID[id], Maturity: m})
 			}
 		}
@@ -207,12 +213,16 @@ func (h *Handler) maturityShow(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	t := request.From(r).Tenant
-	only := ""
-	if !t.IsRegion() {
-		only = t.ID
+	only := scopeOf(r)
+	v := h.maturityView(rep, only)
+	now := h.clock()
+	trends, err := h.maturity.MaturityHistory(r.Context(), only, catalog.Day(now.AddDate(0, 0, -(historyDays-1))))
+	if err != nil {
+		h.serverError(w, r, err)
+		return
 	}
-	h.pages.Render(w, r, http.StatusOK, "maturity", pageData("Reifegrad der Online-Leistungen", h.maturityView(rep, only)))
+	v.History = newHistoryChart(trends)
+	h.pages.Render(w, r, http.StatusOK, "maturity", pageData("Reifegrad der Online-Leistungen", v))
 }
 
 func (h *Handler) maturityCSV(w http.ResponseWriter, r *http.Request) {
@@ -221,11 +231,7 @@ func (h *Handler) maturityCSV(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="reifegrad.csv"`)
-	w.Write([]byte("\uFEFF"))
-	cw := csv.NewWriter(w)
-	cw.Comma = ';'
+	cw := spreadsheetCSV(w, "reifegrad.csv")
 	cw.Write([]string{"Gebietskörperschaft", "AGS", "Leistung", "LeiKa", "Reifegrad 1.1", "Reifegrad 2.0", "Hemmnis 1.1", "Hemmnis 2.0"})
 	for _, row := range rep.Rows {
 		for _, s := range rep.Services {
@@ -270,8 +276,14 @@ func (h *Handler) maturityJSON(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	trends, err := h.maturity.MaturityHistory(r.Context(), scopeOf(r), "")
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	json.NewEncoder(w).Encode(map[string]any{"generated_at": rep.At.UTC().Format(time.RFC3339), "offerings": out})
+	json.NewEncoder(w).Encode(map[string]any{"generated_at": rep.At.UTC().Format(time.RFC3339), "offerings": out,
+		"history": historyJSON(trends)})
 }
 
 func (h *Handler) compareShow(w http.ResponseWriter, r *http.Request) {
