@@ -5,11 +5,14 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 
 	"github.com/serviceportal/serviceportal/internal/catalog"
 	"github.com/serviceportal/serviceportal/internal/form"
+	"github.com/serviceportal/serviceportal/internal/identity"
+	"github.com/serviceportal/serviceportal/internal/store"
 	"github.com/serviceportal/serviceportal/internal/submission"
 	"github.com/serviceportal/serviceportal/internal/tenant"
 	"github.com/serviceportal/serviceportal/internal/web/request"
@@ -25,6 +28,9 @@ type Deps struct {
 	Forms interface {
 		Current(ctx context.Context, tenantID, id string) (*form.Form, bool)
 	}
+	// Identity authenticates staff for the writing endpoints (adoption);
+	// nil leaves them closed.
+	Identity *identity.Service
 	// BaseURL makes portal links absolute.
 	BaseURL string
 	Log     *slog.Logger
@@ -39,13 +45,14 @@ type Handler struct {
 	forms   interface {
 		Current(ctx context.Context, tenantID, id string) (*form.Form, bool)
 	}
+	ident   *identity.Service
 	baseURL string
 	log     *slog.Logger
 }
 
 // New returns the API handler.
 func New(d Deps) *Handler {
-	return &Handler{dir: d.Tenants, catalog: d.Catalog, search: d.Search, subs: d.Subs, forms: d.Forms, baseURL: d.BaseURL, log: d.Log}
+	return &Handler{dir: d.Tenants, catalog: d.Catalog, search: d.Search, subs: d.Subs, forms: d.Forms, ident: d.Identity, baseURL: d.BaseURL, log: d.Log}
 }
 
 // Routes registers the API's routes below /api/v1/ on a new mux.
@@ -63,6 +70,7 @@ func (h *Handler) Routes() *http.ServeMux {
 	mux.HandleFunc("GET /api/v1/templates", h.templatesList)
 	mux.HandleFunc("GET /api/v1/templates/{id}/versions/{n}/schema.json", h.templateSchema)
 	mux.HandleFunc("GET /api/v1/tenants/{slug}/offerings", h.offeringsList)
+	mux.HandleFunc("POST /api/v1/tenants/{slug}/offerings", h.offeringAdopt)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, http.StatusNotFound, "Unbekannte API-Adresse", "Diese Adresse gibt es in der API nicht. Die Endpunkte sind unter /api/v1/ beschrieben.")
 	})
@@ -96,6 +104,21 @@ func writeProblem(w http.ResponseWriter, r *http.Request, status int, title, det
 		Type: "about:blank", Title: title, Status: status, Detail: detail,
 		Instance: r.URL.Path, RequestID: request.From(r).ID,
 	})
+}
+
+// pathTenant finds the tenant named by the URL's {slug}; it answers 404
+// for an unknown one and 500 when the database fails.
+func (h *Handler) pathTenant(w http.ResponseWriter, r *http.Request) (tenant.Tenant, bool) {
+	t, err := h.dir.BySlug(r.Context(), r.PathValue("slug"))
+	if errors.Is(err, store.ErrNotFound) {
+		writeProblem(w, r, http.StatusNotFound, "Gebietskörperschaft nicht gefunden", "GET /api/v1/tenants listet alle.")
+		return t, false
+	}
+	if err != nil {
+		h.internalError(w, r, err)
+		return t, false
+	}
+	return t, true
 }
 
 func (h *Handler) internalError(w http.ResponseWriter, r *http.Request, err error) {

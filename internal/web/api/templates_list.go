@@ -3,7 +3,6 @@ package api
 import (
 	"net/http"
 	"strconv"
-	"time"
 )
 
 // templatesList answers GET /api/v1/templates: the region's template
@@ -40,9 +39,8 @@ func (h *Handler) templatesList(w http.ResponseWriter, r *http.Request) {
 // offeringsList answers GET /api/v1/tenants/{slug}/offerings: the
 // template versions a tenant runs, with its local details.
 func (h *Handler) offeringsList(w http.ResponseWriter, r *http.Request) {
-	t, err := h.dir.BySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		writeProblem(w, r, http.StatusNotFound, "Gebietskörperschaft nicht gefunden", "GET /api/v1/tenants listet alle.")
+	t, ok := h.pathTenant(w, r)
+	if !ok {
 		return
 	}
 	offs, err := h.catalog.TenantOfferings(r.Context(), t.ID)
@@ -50,21 +48,9 @@ func (h *Handler) offeringsList(w http.ResponseWriter, r *http.Request) {
 		h.internalError(w, r, err)
 		return
 	}
-	type offeringJSON struct {
-		ID           string `json:"id"`
-		Service      string `json:"service"`
-		TemplateID   string `json:"template_id"`
-		Version      int    `json:"version"`
-		Office       string `json:"office,omitempty"`
-		FeeCents     *int64 `json:"fee_cents,omitempty"`
-		OpeningHours string `json:"opening_hours,omitempty"`
-		AdoptedAt    string `json:"adopted_at"`
-	}
 	out := []offeringJSON{}
 	for _, o := range offs {
-		svc, _ := h.catalog.BySlug(r.Context(), o.ServiceID)
-		out = append(out, offeringJSON{ID: o.ID, Service: svc.Slug, TemplateID: o.TemplateID, Version: o.Version, Office: o.Office,
-			FeeCents: o.FeeCents, OpeningHours: o.OpeningHours, AdoptedAt: o.AdoptedAt.Format(time.RFC3339)})
+		out = append(out, h.toOfferingJSON(r.Context(), o))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"tenant": t.Slug, "offerings": out})
 }
