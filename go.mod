@@ -2,6 +2,8 @@ module github.com/serviceportal/serviceportal
 
 go 1.26.0
 
+toolchain go1.26.11
+
 require (
 	github.com/blevesearch/bleve/v2 v2.6.3
 	github.com/chromedp/chromedp v0.23.0
