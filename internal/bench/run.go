@@ -106,9 +106,11 @@ func Run(ctx context.Context, c Config, progress io.Writer) (rep *Report, err er
 		}
 	}
 	if c.runs("inbox") {
-		say("inbox: generating %d submissions on SQLite, then the inbox queries at %s/s …", c.InboxRows, formatFloat(c.InboxRate, 0))
-		if err := runInbox(ctx, rep, c, p, "SQLite", say); err != nil {
-			return rep, fmt.Errorf("bench: inbox: %w", err)
+		if !c.InboxSkipSQLite || pg == nil {
+			say("inbox: generating %d submissions on SQLite, then the inbox queries at %s/s …", c.InboxRows, formatFloat(c.InboxRate, 0))
+			if err := runInbox(ctx, rep, c, p, "SQLite", say); err != nil {
+				return rep, fmt.Errorf("bench: inbox: %w", err)
+			}
 		}
 		if pg != nil {
 			say("inbox: the same on PostgreSQL …")
