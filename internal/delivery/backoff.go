@@ -36,5 +36,5 @@ func (b Backoff) Delay(failures int) time.Duration {
 		d *= 2
 	}
 	d = min(d, b.Max)
-	return d - time.Duration(rand.Int64N(int64(d)/4+1))
+	return d - time.Duration(rand.Int64N(int64(d)/4+1)) // #nosec G404 -- jitter for retry delays; nothing secret depends on it
 }

@@ -12,8 +12,8 @@ import (
 // Demo credentials, printed in the start-up banner of demo installations.
 // They are public: never seed them into a real installation.
 const (
-	DemoPassword   = "Emscher-Lippe-Demo-2026"
-	DemoTOTPSecret = "IVWXGY3IMVZEY2LQOBSUIZLNN4ZDAMRW"
+	DemoPassword   = "Emscher-Lippe-Demo-2026"          // #nosec G101 -- the published demo login, printed at start
+	DemoTOTPSecret = "IVWXGY3IMVZEY2LQOBSUIZLNN4ZDAMRW" // #nosec G101 -- the published demo login, printed at start
 )
 
 // DemoAccount is one seeded demo login.

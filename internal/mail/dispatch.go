@@ -229,5 +229,5 @@ func (d *Dispatcher) backoff(attempts int) time.Duration {
 		delay *= 2
 	}
 	delay = min(delay, d.opts.MaxDelay)
-	return delay + time.Duration(rand.Int64N(int64(delay)/10+1))
+	return delay + time.Duration(rand.Int64N(int64(delay)/10+1)) // #nosec G404 -- jitter for retry delays; nothing secret depends on it
 }

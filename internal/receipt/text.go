@@ -70,10 +70,10 @@ func date(t time.Time) string {
 // so the sign never wraps away from the amount).
 func euro(cents int64) string {
 	sign := ""
-	u := uint64(cents)
+	u := uint64(cents) // #nosec G115 -- two's-complement bits of a negative amount, corrected two lines below
 	if cents < 0 {
 		sign = "-"
-		u = uint64(-(cents + 1)) + 1 // safe for math.MinInt64
+		u = uint64(-(cents + 1)) + 1 // #nosec G115 -- -(cents+1) is non-negative here, so the conversion is exact (also for math.MinInt64)
 	}
 	return sign + group(u/100) + "," + pad2(u%100) + "\u00a0€"
 }

@@ -63,7 +63,7 @@ func (s *Server) overloaded(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, "/api/") {
 		w.Header().Set("Content-Type", "application/problem+json; charset=utf-8")
 		w.WriteHeader(http.StatusServiceUnavailable)
-		fmt.Fprintf(w, `{"type":"about:blank","title":"Vorübergehend ausgelastet","status":503,"detail":"Bitte in %d Sekunden erneut senden; mit demselben Idempotency-Key entsteht kein zweiter Antrag.","request_id":%q}`+"\n",
+		fmt.Fprintf(w, `{"type":"about:blank","title":"Vorübergehend ausgelastet","status":503,"detail":"Bitte in %d Sekunden erneut senden; mit demselben Idempotency-Key entsteht kein zweiter Antrag.","request_id":%q}`+"\n", // #nosec G705 -- JSON problem document: a number and a %q-quoted request ID of our own
 			retryAfterSeconds, request.From(r).ID)
 		return
 	}

@@ -59,7 +59,7 @@ func (h *Handler) setFlowCookie(w http.ResponseWriter, value string, maxAge int)
 // setFlowCookieAt keeps the flow cookie to one login's paths, so the
 // citizens' and the staff login never see each other's flow.
 func (h *Handler) setFlowCookieAt(w http.ResponseWriter, path, value string, maxAge int) {
-	http.SetCookie(w, &http.Cookie{Name: h.flowCookieName(), Value: value, Path: path, MaxAge: maxAge,
+	http.SetCookie(w, &http.Cookie{Name: h.flowCookieName(), Value: value, Path: path, MaxAge: maxAge, // #nosec G124 -- Secure whenever the portal runs on https; the local http demo cannot set Secure cookies
 		HttpOnly: true, Secure: h.cookies.Secure, SameSite: http.SameSiteLaxMode})
 }
 

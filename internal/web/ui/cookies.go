@@ -24,12 +24,12 @@ func (c Cookies) SessionName() string {
 // SetSession stores the session token; it lives as long as the browser
 // session, the server decides about expiry.
 func (c Cookies) SetSession(w http.ResponseWriter, token string) {
-	http.SetCookie(w, &http.Cookie{Name: c.SessionName(), Value: token, Path: "/", HttpOnly: true,
+	http.SetCookie(w, &http.Cookie{Name: c.SessionName(), Value: token, Path: "/", HttpOnly: true, // #nosec G124 -- Secure whenever the portal runs on https; the local http demo cannot set Secure cookies
 		Secure: c.Secure, SameSite: http.SameSiteLaxMode})
 }
 
 // ClearSession removes the session cookie.
 func (c Cookies) ClearSession(w http.ResponseWriter) {
-	http.SetCookie(w, &http.Cookie{Name: c.SessionName(), Value: "", Path: "/", HttpOnly: true,
+	http.SetCookie(w, &http.Cookie{Name: c.SessionName(), Value: "", Path: "/", HttpOnly: true, // #nosec G124 -- Secure whenever the portal runs on https; the local http demo cannot set Secure cookies
 		Secure: c.Secure, SameSite: http.SameSiteLaxMode, MaxAge: -1, Expires: time.Unix(1, 0)})
 }

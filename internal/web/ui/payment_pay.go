@@ -123,7 +123,7 @@ func (h *Handler) paymentCookieName() string {
 // setPaymentCookie remembers form and resume token for the return path
 // only.
 func (h *Handler) setPaymentCookie(w http.ResponseWriter, r *http.Request, app *application) {
-	http.SetCookie(w, &http.Cookie{Name: h.paymentCookieName(), Value: app.form.ID + "/" + app.token,
+	http.SetCookie(w, &http.Cookie{Name: h.paymentCookieName(), Value: app.form.ID + "/" + app.token, // #nosec G124 -- HttpOnly and SameSite=Lax always; Secure whenever the portal runs on https (plain http is the local demo)
 		Path: request.From(r).Base + "/zahlung/rueckkehr/", MaxAge: paymentCookieAge, HttpOnly: true, Secure: h.cookies.Secure,
 		SameSite: http.SameSiteLaxMode})
 }

@@ -92,7 +92,7 @@ func (h *Handler) statusPay(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, back+"?fehler="+url.QueryEscape("Der Bezahldienst ist gerade nicht erreichbar. Versuchen Sie es bitte in einigen Minuten noch einmal."), http.StatusSeeOther)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: h.paymentCookieName(), Value: statusCookiePrefix + v.Token,
+	http.SetCookie(w, &http.Cookie{Name: h.paymentCookieName(), Value: statusCookiePrefix + v.Token, // #nosec G124 -- HttpOnly and SameSite=Lax always; Secure whenever the portal runs on https (plain http is the local demo)
 		Path: info.Base + "/zahlung/rueckkehr/", MaxAge: paymentCookieAge, HttpOnly: true, Secure: h.cookies.Secure,
 		SameSite: http.SameSiteLaxMode})
 	http.Redirect(w, r, redirect, http.StatusSeeOther)
