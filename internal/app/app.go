@@ -98,6 +98,9 @@ func Serve(ctx context.Context, cfg config.Config, db *store.DB, ln net.Listener
 	if err := virusScan(ctx, cfg, uc, log); err != nil {
 		return err
 	}
+	if err := fitConnect(cfg, uc); err != nil {
+		return err
+	}
 	var demo []identity.DemoAccount
 	if cfg.Demo {
 		if demo, err = uc.Identity.SeedDemo(ctx); err != nil {
@@ -162,6 +165,9 @@ func Serve(ctx context.Context, cfg config.Config, db *store.DB, ln net.Listener
 	}
 	if cfg.Clamd != "" {
 		fmt.Fprintf(out, "  Virenprüfung:       ClamAV unter %s; Dateien ohne Prüfergebnis werden abgelehnt\n\n", cfg.Clamd)
+	}
+	if cfg.FitConnectTrustAnchors != "" {
+		fmt.Fprintf(out, "  FIT-Connect:        an (Vertrauensanker aus %s); Zugangsdaten je Behörde unter /verwaltung/zustellungen\n\n", cfg.FitConnectTrustAnchors)
 	}
 	if staffLogin != nil {
 		fmt.Fprintf(out, "  Mitarbeitende/OIDC: an (%s); Rücksprungadresse beim Provider: %s%s\n\n", cfg.StaffOIDCIssuer, cfg.BaseURL, StaffOIDCCallbackPath)

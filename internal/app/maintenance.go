@@ -97,13 +97,14 @@ var berlin = func() *time.Location {
 
 // maintenanceJobs returns the workers and the schedule of the periodic
 // jobs: housekeeping at start and then every hour, the maturity snapshot
-// at start and then every day.
+// at start and then every day, the FIT-Connect status poll every five
+// minutes.
 func maintenanceJobs(uc *web.UseCases, log *slog.Logger, retention time.Duration) (*river.Workers, []*river.PeriodicJob) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &maintenanceWorker{uc: uc, log: log, retention: retention})
 	periodic := []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
 		func() (river.JobArgs, *river.InsertOpts) { return maintenanceArgs{}, nil },
 		&river.PeriodicJobOpts{RunOnStart: true}),
-		maturitySnapshotJob(workers, uc, log)}
+		maturitySnapshotJob(workers, uc, log), remoteStatusJob(workers, uc, log)}
 	return workers, periodic
 }

@@ -60,6 +60,15 @@ type Config struct {
 	// file ("tcp://127.0.0.1:3310" or "unix:///run/clamav/clamd.ctl");
 	// empty: no virus scan.
 	Clamd string
+	// FitConnectTrustAnchors is a PEM file with the roots of the
+	// Verwaltungs-PKI that destination keys must chain to; setting it
+	// turns FIT-Connect on as a delivery route.
+	FitConnectTrustAnchors string
+	// FitConnectIssuer and FitConnectIssuerKeys verify the routing
+	// service's signed destination data (the Self-Service-Portal's "iss"
+	// and its JWKS address); needed for routing by LeiKa key and ARS.
+	FitConnectIssuer     string
+	FitConnectIssuerKeys string
 }
 
 // Defaults for a new user's first start.
@@ -92,6 +101,9 @@ func settings(c *Config, demo, retention, staffMFA *string) []setting {
 		{"staff-oidc-client-id", "SERVICEPORTAL_STAFF_OIDC_CLIENT_ID", "Client-ID des Portals beim OpenID-Provider der Mitarbeitenden", &c.StaffOIDCClientID, ""},
 		{"staff-oidc-client-secret", "SERVICEPORTAL_STAFF_OIDC_CLIENT_SECRET", "Client-Secret des Portals beim OpenID-Provider der Mitarbeitenden", &c.StaffOIDCClientSecret, ""},
 		{"clamd", "SERVICEPORTAL_CLAMD", "ClamAV-Dienst, der jede hochgeladene Datei prüft (tcp://127.0.0.1:3310 oder unix:///run/clamav/clamd.ctl); leer: keine Virenprüfung", &c.Clamd, ""},
+		{"fitconnect-trust-anchors", "SERVICEPORTAL_FITCONNECT_TRUST_ANCHORS", "PEM-Datei mit den Wurzelzertifikaten der Verwaltungs-PKI; gesetzt: Zustellung über FIT-Connect möglich", &c.FitConnectTrustAnchors, ""},
+		{"fitconnect-issuer", "SERVICEPORTAL_FITCONNECT_ISSUER", "Aussteller (iss) der signierten Zustellpunkt-Daten des Routingdienstes", &c.FitConnectIssuer, ""},
+		{"fitconnect-issuer-keys", "SERVICEPORTAL_FITCONNECT_ISSUER_KEYS", "https-Adresse der Schlüssel (JWKS) dieses Ausstellers", &c.FitConnectIssuerKeys, ""},
 		{"staff-oidc-provider-mfa", "SERVICEPORTAL_STAFF_OIDC_PROVIDER_MFA", "Zwei-Faktor-Anmeldung beim Provider (amr) anerkennen statt TOTP im Portal (true/false)", staffMFA, "false"},
 	}
 }

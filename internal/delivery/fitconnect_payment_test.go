@@ -43,15 +43,7 @@ func TestFitConnectCarriesPayment(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		for _, sub := range []string{paid.ID, unpaid.ID} {
-			ds, err := f.d.ForSubmission(ctx, f.dorsten.ID, sub)
-			if err != nil || len(ds) != 1 {
-				t.Fatalf("deliveries: %+v, %v", ds, err)
-			}
-			if err := f.work(ctx, ds[0].ID); err != nil {
-				t.Fatal(err)
-			}
-		}
+		deliverAll(t, f, paid, unpaid)
 		got, err := dest.Subscriber().Process(ctx)
 		if err != nil || len(got) != 2 {
 			t.Fatalf("subscriber: %+v, %v", got, err)

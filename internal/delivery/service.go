@@ -30,6 +30,8 @@ const (
 type Submissions interface {
 	Submission(ctx context.Context, tenantID, id string) (submission.Submission, error)
 	WriteAttachment(ctx context.Context, w io.Writer, a submission.Attachment) error
+	// AddEvent tells the citizen what the receiver did (PollRemote).
+	AddEvent(ctx context.Context, tenantID, submissionID, status, note string) error
 }
 
 // Enqueuer inserts jobs, joining the store transaction in ctx

@@ -112,6 +112,13 @@ func (s *Service) validate(in TargetInput, creating bool) error {
 		if mail.CheckAddress(in.Email) != nil {
 			bad("%q ist keine gültige E-Mail-Adresse; tragen Sie das Funktionspostfach des Amtes ein, z. B. buergerbuero@stadt.de", in.Email)
 		}
+	case KindFitConnect:
+		if err := ValidateFitConnectSettings(in.Settings); err != nil {
+			errs = append(errs, err)
+		}
+		if creating && in.Secret == "" {
+			bad("das Client-Secret aus dem Self-Service-Portal fehlt")
+		}
 	}
 	return errors.Join(errs...)
 }

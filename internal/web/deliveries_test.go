@@ -17,6 +17,7 @@ import (
 	"github.com/serviceportal/serviceportal/internal/jobs"
 	"github.com/serviceportal/serviceportal/internal/store"
 	"github.com/serviceportal/serviceportal/internal/store/storetest"
+	"github.com/serviceportal/serviceportal/internal/web"
 )
 
 // TestWebhookTargetThroughThePages: the Dorsten admin sets up a webhook in
@@ -26,23 +27,8 @@ func TestWebhookTargetThroughThePages(t *testing.T) {
 	t.Parallel()
 	db := storetest.Open(t, store.SQLite)
 	ts, uc := newPortal(t, db)
-	ctx := context.Background()
-	uc.Identity.SeedDemo(ctx)
-	if err := jobs.Migrate(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	workers := river.NewWorkers()
-	uc.Delivery.AddWorkers(workers)
-	q, err := jobs.New(db, jobs.Options{Workers: workers, PollInterval: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	uc.Delivery.SetQueue(q)
-	uc.Submissions.AddHook(uc.Delivery.Enqueue)
-	if err := q.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer q.Stop(ctx)
+	uc.Identity.SeedDemo(context.Background())
+	startDeliveries(t, db, uc)
 
 	var mu sync.Mutex
 	var secret string
@@ -95,4 +81,26 @@ func TestWebhookTargetThroughThePages(t *testing.T) {
 	if gustav.get("/dorsten/verwaltung/zustellungen"); gustav.code != 403 {
 		t.Fatalf("Gladbeck sees Dorsten's deliveries: %d", gustav.code)
 	}
+}
+
+// startDeliveries runs the delivery jobs of the portal as the binary does:
+// a River queue on the test database, and every submission enqueued.
+func startDeliveries(t *testing.T, db *store.DB, uc *web.UseCases) {
+	t.Helper()
+	ctx := context.Background()
+	if err := jobs.Migrate(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	workers := river.NewWorkers()
+	uc.Delivery.AddWorkers(workers)
+	q, err := jobs.New(db, jobs.Options{Workers: workers, PollInterval: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	uc.Delivery.SetQueue(q)
+	uc.Submissions.AddHook(uc.Delivery.Enqueue)
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { q.Stop(context.Background()) })
 }

@@ -23,6 +23,7 @@ package fitconnecttest
 import (
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -91,6 +92,12 @@ func (s *Service) HTTPClient() *http.Client { return s.server.Client() }
 
 // TrustAnchors holds the root of the service's stand-in Verwaltungs-PKI.
 func (s *Service) TrustAnchors() *x509.CertPool { return s.anchors }
+
+// TrustAnchorsPEM is that root as a PEM file's content, as an operator
+// configures it.
+func (s *Service) TrustAnchorsPEM() []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.ca.root.Raw})
+}
 
 // TokenURL is the OAuth 2.0 token endpoint.
 func (s *Service) TokenURL() string { return s.server.URL + "/token" }

@@ -102,6 +102,8 @@ func StatusLabel(s string) string {
 		return "Abgelehnt"
 	case "abgeschlossen":
 		return "Abgeschlossen"
+	case "zurueckgewiesen":
+		return "Von der Behörde zurückgewiesen"
 	}
 	return s
 }

@@ -22,6 +22,9 @@ type deliveriesView struct {
 	Secret   string
 	CanEdit  bool
 	Notice   string
+	// FitConnect: the operator turned FIT-Connect on, so the page offers
+	// it as a route.
+	FitConnect bool
 }
 
 type deliveryRow struct {
@@ -38,6 +41,7 @@ func (h *Handler) deliveryRoutes(mux interface {
 	mux.HandleFunc("GET /verwaltung/zustellungen", h.deliveriesShow)
 	mux.HandleFunc("POST /verwaltung/zustellungen/{id}/erneut", h.deliveryRetry)
 	mux.HandleFunc("POST /verwaltung/zustellwege", h.targetCreate)
+	mux.HandleFunc("POST /verwaltung/zustellwege/fitconnect", h.targetCreateFitConnect)
 }
 
 func (h *Handler) deliveriesShow(w http.ResponseWriter, r *http.Request) {
@@ -64,7 +68,8 @@ func (h *Handler) renderDeliveries(w http.ResponseWriter, r *http.Request, s sta
 		h.serverError(w, r, err)
 		return
 	}
-	v := deliveriesView{State: string(state), Form: f, Secret: secret, CanEdit: canEdit, Notice: r.URL.Query().Get("hinweis")}
+	v := deliveriesView{State: string(state), Form: f, Secret: secret, CanEdit: canEdit, Notice: r.URL.Query().Get("hinweis"),
+		FitConnect: h.fitConnectAvailable()}
 	for _, d := range list {
 		atts, err := h.deliveries.Attempts(ctx, s.info.Tenant.ID, d.ID)
 		if err != nil {
