@@ -66,7 +66,7 @@ func TestPollRemoteTellsTheCitizen(t *testing.T) {
 		for _, tc := range []struct {
 			id, status, note string
 		}{
-			{good.ID, "in_pruefung", "Die Behörde hat Ihren Antrag übernommen"},
+			{good.ID, "in_pruefung", "Die Behörde hat Ihren Antrag angenommen"},
 			{bad.ID, "zurueckgewiesen", "Grund: Die Chipnummer fehlt."},
 		} {
 			evs, err := f.subs.Events(ctx, f.dorsten.ID, tc.id)

@@ -96,7 +96,7 @@ var errRaced = errors.New("delivery: another poll recorded the status first")
 func citizenNote(st FitConnectState) (status, note string) {
 	switch st.Status {
 	case fitconnect.StatusAccepted:
-		return "in_pruefung", "Die Behörde hat Ihren Antrag übernommen und bearbeitet ihn in ihrem Fachverfahren."
+		return "in_pruefung", "Die Behörde hat Ihren Antrag angenommen und bearbeitet ihn in ihrem Fachverfahren."
 	case fitconnect.StatusRejected:
 		var why []string
 		for _, p := range st.Problems {
@@ -106,7 +106,7 @@ func citizenNote(st FitConnectState) (status, note string) {
 				why = append(why, p.Title)
 			}
 		}
-		note := "Die Behörde konnte Ihren Antrag nicht übernehmen."
+		note := "Die Behörde hat Ihren Antrag zurückgewiesen."
 		if len(why) > 0 {
 			note += " Grund: " + strings.Join(why, "; ") + "."
 		}

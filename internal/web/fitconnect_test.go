@@ -71,7 +71,7 @@ func TestFitConnectThroughThePages(t *testing.T) {
 		t.Fatalf("status poll told %d citizens (%v)", n, err)
 	}
 	erika := newBrowser(t, ts)
-	erika.get("/dorsten/status/"+res.StatusToken).expect(200, "Die Behörde hat Ihren Antrag übernommen", "In Bearbeitung")
+	erika.get("/dorsten/status/"+res.StatusToken).expect(200, "Die Behörde hat Ihren Antrag angenommen", "In Bearbeitung")
 
 	// A Gladbeck admin cannot add routes to Dorsten.
 	greta := newBrowser(t, ts)
