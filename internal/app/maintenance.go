@@ -43,6 +43,10 @@ func (w *maintenanceWorker) Work(ctx context.Context, job *river.Job[maintenance
 	if err := w.uc.Identity.Cleanup(ctx); err != nil {
 		return err
 	}
+	// The planner's statistics follow the data (SQLite only).
+	if err := w.uc.DB.Optimize(ctx); err != nil {
+		return err
+	}
 	// Abandoned payments expire after a last status check; the draft stays.
 	if _, err := w.uc.Payments.Expire(ctx, 2*time.Hour); err != nil {
 		return err

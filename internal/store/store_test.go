@@ -152,3 +152,22 @@ func TestNewIDIsRandomAndLong(t *testing.T) {
 		seen[id] = true
 	}
 }
+
+// TestOptimize gives SQLite statistics for the tables that have rows and
+// is a no-op on PostgreSQL.
+func TestOptimize(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if err := db.Optimize(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if db.Dialect() != store.SQLite {
+			return
+		}
+		var n int
+		if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM sqlite_stat1").Scan(&n); err != nil || n == 0 {
+			t.Fatalf("sqlite_stat1 has %d rows (%v)", n, err)
+		}
+	})
+}
