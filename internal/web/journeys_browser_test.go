@@ -104,7 +104,7 @@ func TestCaseworkerInBrowser(t *testing.T) {
 		t.Errorf("case: %s", v)
 	}
 	err = chromedp.Do(ctx,
-		browsertest.Press("#aktion-start_review"),
+		choose("aktion-start_review"),
 		browsertest.Press(`section[aria-labelledby="aktionen"] button[type="submit"]`),
 	)
 	if err != nil {

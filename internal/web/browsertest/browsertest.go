@@ -106,7 +106,9 @@ const settled = `document.readyState === 'complete' && document.fonts.status ===
 // first element that sel matches and presses Enter on it, as a keyboard
 // user would. Tests use it rather than a mouse click: the design system
 // scrolls smoothly and moves the page while a click is aimed, so a click
-// at coordinates sometimes lands beside the button.
+// at coordinates sometimes lands beside the button. Enter on a radio
+// button or a text field submits its form, so choose those with the space
+// bar or type into them instead.
 func Press(sel string) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(
 		chromedp.Poll[chromedp.Void](settled),
