@@ -52,12 +52,33 @@ type NewAttachment struct {
 func (s *Service) PutAttachment(ctx context.Context, in NewAttachment, r io.Reader) (Attachment, error) {
 	a := Attachment{ID: store.NewID(), TenantID: in.TenantID, Owner: in.Owner, FieldPath: in.FieldPath, Filename: in.Filename,
 		ContentType: in.ContentType, CreatedAt: s.now()}
+	var scan *scanning
+	if s.scanner != nil {
+		scan = s.startScan(ctx, r)
+		r = scan.tee
+	}
+	buf := make([]byte, ChunkSize)
+	n, rerr := io.ReadFull(r, buf)
+	switch {
+	case rerr == io.EOF || rerr == io.ErrUnexpectedEOF:
+		return a, s.storeSmall(ctx, &a, in, buf[:n], scan)
+	case rerr != nil:
+		err := fmt.Errorf("submission: read upload: %w", rerr)
+		scan.abort(err)
+		return Attachment{}, err
+	}
 	if _, err := s.db.Exec(ctx, `INSERT INTO attachments (id, tenant_id, draft_id, submission_id, owner, field_path, filename, content_type, size, sha512, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?)`, a.ID, a.TenantID, nullString(in.DraftID), nullString(in.SubmissionID), in.Owner,
 		a.FieldPath, a.Filename, a.ContentType, a.CreatedAt); err != nil {
+		scan.abort(err)
 		return Attachment{}, fmt.Errorf("submission: attachment: %w", err)
 	}
-	err := s.storeScanned(ctx, &a, in.MaxSize, r)
+	err := s.storeChunks(ctx, &a, in.MaxSize, io.MultiReader(bytes.NewReader(buf[:n]), r))
+	if err != nil {
+		scan.abort(err)
+	} else {
+		err = scan.verdict()
+	}
 	if err != nil {
 		s.db.Exec(context.WithoutCancel(ctx), `DELETE FROM attachments WHERE id = ?`, a.ID)
 		return Attachment{}, err
@@ -68,27 +89,80 @@ func (s *Service) PutAttachment(ctx context.Context, in NewAttachment, r io.Read
 	return a, nil
 }
 
-// storeScanned stores r and, with a scanner set, streams it to the
-// scanner at the same time. The file counts only with a clean verdict.
-func (s *Service) storeScanned(ctx context.Context, a *Attachment, maxSize int64, r io.Reader) error {
-	if s.scanner == nil {
-		return s.storeChunks(ctx, a, maxSize, r)
+// storeSmall stores a file that fits in one chunk with a single commit:
+// the row, complete with size and hash, and its one chunk. Most uploads
+// (scans, photos of documents) are this size, and each durable commit
+// costs a disk flush. The scanner's verdict comes first, so an infected
+// file never exists, not even for a moment.
+func (s *Service) storeSmall(ctx context.Context, a *Attachment, in NewAttachment, data []byte, scan *scanning) error {
+	if in.MaxSize > 0 && int64(len(data)) > in.MaxSize {
+		scan.abort(ErrTooLarge)
+		return ErrTooLarge
 	}
+	if err := scan.verdict(); err != nil {
+		return err
+	}
+	sum := sha512.Sum512(data)
+	a.Size, a.SHA512 = int64(len(data)), hex.EncodeToString(sum[:])
+	var sealed []byte
+	if len(data) > 0 {
+		var err error
+		if sealed, err = s.keys.Seal(ctx, a.TenantID, data, chunkAAD(a.ID, 0)); err != nil {
+			return err
+		}
+	}
+	return s.db.InTx(ctx, func(ctx context.Context) error {
+		if _, err := s.db.Exec(ctx, `INSERT INTO attachments (id, tenant_id, draft_id, submission_id, owner, field_path, filename, content_type, size, sha512, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, a.ID, a.TenantID, nullString(in.DraftID), nullString(in.SubmissionID), in.Owner,
+			a.FieldPath, a.Filename, a.ContentType, a.Size, a.SHA512, a.CreatedAt); err != nil {
+			return fmt.Errorf("submission: attachment: %w", err)
+		}
+		if sealed == nil {
+			return nil
+		}
+		if _, err := s.db.Exec(ctx, `INSERT INTO attachment_chunks (attachment_id, seq, data) VALUES (?, 0, ?)`, a.ID, sealed); err != nil {
+			return fmt.Errorf("submission: attachment chunk: %w", err)
+		}
+		return nil
+	})
+}
+
+// scanning streams an upload to the virus scanner while it is stored. A
+// nil *scanning (no scanner configured) accepts everything.
+type scanning struct {
+	tee  *scanTee
+	pw   *io.PipeWriter
+	done chan error
+}
+
+func (s *Service) startScan(ctx context.Context, r io.Reader) *scanning {
 	pr, pw := io.Pipe()
-	verdict := make(chan error, 1)
+	sc := &scanning{tee: &scanTee{r: r, w: pw}, pw: pw, done: make(chan error, 1)}
 	go func() {
 		err := s.scanner.Scan(ctx, pr)
 		pr.CloseWithError(io.ErrClosedPipe) // unblock the writer if the scanner quit early
-		verdict <- err
+		sc.done <- err
 	}()
-	err := s.storeChunks(ctx, a, maxSize, &scanTee{r: r, w: pw})
-	if err != nil {
-		pw.CloseWithError(err)
-		<-verdict
-		return err
+	return sc
+}
+
+// verdict ends the stream and waits for the scanner: nil means clean.
+func (sc *scanning) verdict() error {
+	if sc == nil {
+		return nil
 	}
-	pw.Close()
-	return <-verdict
+	sc.pw.Close()
+	return <-sc.done
+}
+
+// abort ends the stream after a failure of our own and lets the scanner
+// finish.
+func (sc *scanning) abort(err error) {
+	if sc == nil {
+		return
+	}
+	sc.pw.CloseWithError(err)
+	<-sc.done
 }
 
 // scanTee hands what it reads to the scanner. A scanner that stopped

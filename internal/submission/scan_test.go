@@ -46,12 +46,22 @@ func TestAttachmentsAreScanned(t *testing.T) {
 	if _, err := put(bytes.Repeat([]byte("y"), 3<<20)); !errors.Is(err, clamd.ErrUnavailable) {
 		t.Fatalf("no verdict: %v", err)
 	}
+	// Files within one chunk are stored in one commit, after the verdict.
+	if _, err := put([]byte(clamdtest.EICAR)); !errors.As(err, &infected) {
+		t.Fatalf("small malware: %v", err)
+	}
+	small := []byte("%PDF-1.4\nImpfpass\n%%EOF\n")
+	b, err := put(small)
+	out.Reset()
+	if err != nil || f.svc.WriteAttachment(ctx, &out, b) != nil || !bytes.Equal(out.Bytes(), small) || b.Size != int64(len(small)) || len(b.SHA512) != 128 {
+		t.Fatalf("small clean file: %+v, %q, %v", b, out.Bytes(), err)
+	}
 	as, _ := f.svc.DraftAttachments(ctx, f.dorsten.ID, d.ID)
-	if len(as) != 1 || as[0].ID != a.ID {
-		t.Fatalf("%d attachments stored, want only the clean one", len(as))
+	if len(as) != 2 || as[0].ID == as[1].ID || (as[0].ID != a.ID && as[1].ID != a.ID) {
+		t.Fatalf("%d attachments stored, want the two clean ones", len(as))
 	}
 	var chunks int
-	f.db.QueryRow(ctx, `SELECT COUNT(*) FROM attachment_chunks WHERE attachment_id <> ?`, a.ID).Scan(&chunks)
+	f.db.QueryRow(ctx, `SELECT COUNT(*) FROM attachment_chunks WHERE attachment_id NOT IN (?, ?)`, a.ID, b.ID).Scan(&chunks)
 	if chunks != 0 {
 		t.Fatalf("%d chunks of refused files left", chunks)
 	}
