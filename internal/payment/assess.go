@@ -31,7 +31,7 @@ var ErrAssessmentPaid = errors.New("payment: the assessed fee is paid")
 // The offering's fee rule supplies Haushaltsstelle and Kassenzeichen
 // scheme; the caller passes them in.
 func (s *Service) Assess(ctx context.Context, a Assessment) (Assessment, error) {
-	if a.AmountCents <= 0 || a.AmountCents > maxFeeCents {
+	if a.AmountCents <= 0 || a.AmountCents > MaxFeeCents {
 		return a, ruleError("amount", "Die Gebühr muss zwischen 0,01 € und 100.000,00 € liegen.")
 	}
 	a.Purpose = strings.TrimSpace(a.Purpose)

@@ -62,17 +62,17 @@ type FeeRule struct {
 	UpdatedAt           time.Time
 }
 
-// maxFeeCents caps any fee, also a computed one: nothing the portal
-// collects online comes near 100.000 €, and a typo or a runaway
-// calculation must not send a citizen to pay it.
-const maxFeeCents = 10_000_000
+// MaxFeeCents caps any fee, also a computed one or an offering's own
+// amount: nothing the portal collects online comes near 100.000 €, and a
+// typo or a runaway calculation must not send a citizen to pay it.
+const MaxFeeCents = 10_000_000
 
 // Errors of fee rules and fee computation.
 var (
 	// ErrFeeUnknown means the answers do not (yet) give an amount, e.g.
 	// the counting field is empty.
 	ErrFeeUnknown = errors.New("payment: fee not computable from the answers")
-	// ErrFeeTooLarge means a computed fee passed maxFeeCents.
+	// ErrFeeTooLarge means a computed fee passed MaxFeeCents.
 	ErrFeeTooLarge = errors.New("payment: fee too large")
 )
 
@@ -103,7 +103,7 @@ func (r FeeRule) Validate() error {
 	if _, ok := feeKindLabels[r.Kind]; !ok {
 		return ruleError("kind", "Wählen Sie aus, wie die Gebühr berechnet wird.")
 	}
-	if r.AmountCents < 0 || r.AmountCents > maxFeeCents {
+	if r.AmountCents < 0 || r.AmountCents > MaxFeeCents {
 		return ruleError("amount", "Der Betrag muss zwischen 0,00 € und 100.000,00 € liegen.")
 	}
 	switch r.Kind {
@@ -174,7 +174,7 @@ func (r FeeRule) Compute(values form.Values) (cents int64, explain string, err e
 		if !ok || n < 0 {
 			return 0, "", ErrFeeUnknown
 		}
-		if n > 0 && r.AmountCents > maxFeeCents/n {
+		if n > 0 && r.AmountCents > MaxFeeCents/n {
 			return 0, "", ErrFeeTooLarge
 		}
 		return n * r.AmountCents, strings.TrimSpace(fmt.Sprintf("%d × %s %s", n, FormatEuro(r.AmountCents), r.Unit)), nil
@@ -183,7 +183,7 @@ func (r FeeRule) Compute(values form.Values) (cents int64, explain string, err e
 		if !ok || n < 0 {
 			return 0, "", ErrFeeUnknown
 		}
-		if n > maxFeeCents {
+		if n > MaxFeeCents {
 			return 0, "", ErrFeeTooLarge
 		}
 		return n, "berechnet aus Ihren Angaben", nil

@@ -70,6 +70,7 @@ func TestAdoptionAPI(t *testing.T) {
 			{"fee in words", "loki", path, ctJSON, `{"template_id": "` + tpl + `", "fee_cents": "zwölf"}`, 400, []string{"Gebühr in Cent"}},
 			{"fee with cents fraction", "loki", path, ctJSON, `{"template_id": "` + tpl + `", "fee_cents": 12.5}`, 400, []string{"Gebühr in Cent"}},
 			{"negative fee", "loki", path, ctJSON, `{"template_id": "` + tpl + `", "fee_cents": -1}`, 400, []string{"zwischen 0 und"}},
+			{"fee over the cap", "loki", path, ctJSON, `{"template_id": "` + tpl + `", "fee_cents": 10000001}`, 400, []string{"100.000 €"}},
 			{"unknown field", "loki", path, ctJSON, `{"template_id": "` + tpl + `", "fee": "12,50"}`, 400, []string{"Unbekanntes Feld"}},
 			{"broken JSON", "loki", path, ctJSON, `{"template_id": `, 400, []string{"JSON-Objekt"}},
 			{"no template", "loki", path, ctJSON, `{"office": "Rathaus"}`, 400, []string{"template_id fehlt"}},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/serviceportal/serviceportal/internal/catalog"
 	"github.com/serviceportal/serviceportal/internal/identity"
+	"github.com/serviceportal/serviceportal/internal/payment"
 	"github.com/serviceportal/serviceportal/internal/store"
 	"github.com/serviceportal/serviceportal/internal/tenant"
 	"github.com/serviceportal/serviceportal/internal/web/request"
@@ -17,10 +18,6 @@ import (
 
 // maxAdoptJSON bounds the body of an adoption; it holds a few short texts.
 const maxAdoptJSON = 64 << 10
-
-// maxFeeCents is the highest fee accepted (10 million euros), as in the
-// back office's form.
-const maxFeeCents = 1_000_000_000
 
 // adoptBody is an adoption request: which template version, and the
 // tenant's own details. Version 0 means the latest.
@@ -164,8 +161,8 @@ func decodeAdopt(r *http.Request, body *adoptBody) string {
 		return "template_id fehlt: die Kennung der Vorlage aus GET /api/v1/templates."
 	case body.Version < 0:
 		return "version muss 1 oder größer sein (oder fehlen für die neueste Fassung)."
-	case body.FeeCents != nil && (*body.FeeCents < 0 || *body.FeeCents > maxFeeCents):
-		return "fee_cents muss zwischen 0 und 1000000000 liegen (Gebühr in Cent)."
+	case body.FeeCents != nil && (*body.FeeCents < 0 || *body.FeeCents > payment.MaxFeeCents):
+		return "fee_cents muss zwischen 0 und 10000000 liegen (Gebühr in Cent, höchstens 100.000 €)."
 	case body.Email != "" && !validEmail(body.Email):
 		return "email ist keine gültige E-Mail-Adresse."
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/serviceportal/serviceportal/internal/catalog"
 	"github.com/serviceportal/serviceportal/internal/identity"
+	"github.com/serviceportal/serviceportal/internal/payment"
 	"github.com/serviceportal/serviceportal/internal/store"
 )
 
@@ -228,7 +229,7 @@ func parseEuro(s string) (int64, error) {
 		s = strings.Replace(s, ",", ".", 1)
 	}
 	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f < 0 || f > 1e7 {
+	if err != nil || f < 0 || f*100 > payment.MaxFeeCents {
 		return 0, errors.New("no amount")
 	}
 	return int64(f*100 + 0.5), nil
