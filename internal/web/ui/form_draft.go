@@ -26,6 +26,10 @@ type application struct {
 	uploads     map[string]string
 	removed     []string
 	uploadField string
+
+	// fee is the fee worked out from raw, kept for the request: the check
+	// page, the payment state and the payment start all ask for it.
+	fee *appFee
 }
 
 // rawOf reads the raw answers a draft keeps.

@@ -25,10 +25,19 @@ type appFee struct {
 	Rule payment.FeeRule
 }
 
-// applicationFee works the fee out: the tenant's fee rule for the service
-// from the answers, else the amount its offering sets, else the
-// catalogue's fixed fee. Fees that vary are charged with the decision.
+// applicationFee works the fee out once per request: the tenant's fee
+// rule for the service from the answers, else the amount its offering
+// sets, else the catalogue's fixed fee. Fees that vary are charged with
+// the decision. Handlers that change app.raw do not ask for the fee.
 func (h *Handler) applicationFee(ctx context.Context, app *application) appFee {
+	if app.fee == nil {
+		f := h.workOutFee(ctx, app)
+		app.fee = &f
+	}
+	return *app.fee
+}
+
+func (h *Handler) workOutFee(ctx context.Context, app *application) appFee {
 	fee := appFee{Text: app.service.Fee.Text}
 	if h.payments != nil {
 		rule, ok, err := h.payments.FeeRule(ctx, app.draft.TenantID, app.service.ID)

@@ -92,10 +92,7 @@ func (h *Handler) paymentStart(w http.ResponseWriter, r *http.Request) {
 	p, redirect, err := h.payments.Start(r.Context(), payment.StartInput{TenantID: info.Tenant.ID, TenantCode: info.Tenant.Code,
 		DraftID: app.draft.ID, ServiceID: app.service.ID, AmountCents: amount, Purpose: app.service.Name,
 		PortalBase: info.Base, Payer: payerOf(app), Haushaltsstelle: rule.Haushaltsstelle, KassenzeichenScheme: rule.KassenzeichenScheme,
-		URLs: func(id string) (string, string) {
-			return h.providerURL(r, info.Base+"/zahlung/rueckkehr/"+id),
-				h.providerURL(r, info.Base+"/zahlung/benachrichtigung/"+prov.Name()+"?ref="+id)
-		}})
+		URLs: h.providerURLs(r, info.Base, prov)})
 	if errors.Is(err, payment.ErrAlreadyPaid) {
 		http.Redirect(w, r, app.base+"/pruefen?zahlung=bezahlt&z="+p.ID, http.StatusSeeOther)
 		return

@@ -41,15 +41,12 @@ func (h *Handler) paymentRoutes(mux *http.ServeMux) {
 const providerTimeout = 5 * time.Second
 
 // paymentDue tells the check page and formSubmit whether the draft's fee
-// must be paid online first. amountCents is the fee (0: nothing to pay
-// online: the service is free, its fee "varies" and is charged later, or
-// no provider is configured); paid is true once a payment of at least that
-// amount is verified. An open payment is checked with the provider first,
-// so a citizen whose notification was lost is not asked to pay twice.
-//
-// The lead's check page: if amount > 0 && !paid, show the fee with a link
-// to app.base+"/bezahlen" instead of (or before) the submit button;
-// formSubmit: if amount > 0 && !paid, redirect to app.base+"/bezahlen".
+// must be paid online first. amountCents is the fee: 0 when nothing is
+// paid online (free, charged with the decision, or no provider),
+// feeUnknown when the answers do not give it yet; paid is true once a
+// payment of at least that amount is verified. An open payment is checked
+// with the provider first, so a citizen whose notification was lost is
+// not asked to pay twice.
 func (h *Handler) paymentDue(ctx context.Context, app *application) (amountCents int64, paid bool) {
 	fee, p, ok := h.paymentState(ctx, app, "")
 	return fee, fee > 0 && ok && p.Status == payment.StatusPayed && p.AmountCents >= fee
@@ -61,7 +58,7 @@ func (h *Handler) paymentState(ctx context.Context, app *application, id string)
 	if h.payments == nil {
 		return 0, payment.Payment{}, false
 	}
-	fee := h.onlineFee(ctx, app)
+	fee := h.applicationFee(ctx, app).Cents
 	if fee == 0 {
 		return 0, payment.Payment{}, false
 	}
@@ -72,13 +69,6 @@ func (h *Handler) paymentState(ctx context.Context, app *application, id string)
 	return fee, p, ok
 }
 
-// onlineFee is the fee to collect online (see applicationFee): 0 for
-// free services and fees charged with the decision, feeUnknown when the
-// answers do not give the amount yet.
-func (h *Handler) onlineFee(ctx context.Context, app *application) int64 {
-	return h.applicationFee(ctx, app).Cents
-}
-
 // latestPayment is the draft's payment that counts: the paid one, else the
 // one named by id, else the newest; open ones are checked first.
 func (h *Handler) latestPayment(ctx context.Context, app *application, id string) (payment.Payment, bool) {
@@ -87,17 +77,7 @@ func (h *Handler) latestPayment(ctx context.Context, app *application, id string
 		h.log.ErrorContext(ctx, "payments of draft", "err", err)
 		return payment.Payment{}, false
 	}
-	ctx, cancel := context.WithTimeout(ctx, providerTimeout)
-	defer cancel()
-	for i, p := range ps {
-		if p.Status == payment.StatusInitial {
-			if q, err := h.payments.Reconcile(ctx, p.TenantID, p.ID); err == nil {
-				ps[i] = q
-			} else {
-				h.log.WarnContext(ctx, "payment status check", "payment", p.ID, "err", err)
-			}
-		}
-	}
+	h.settleOpen(ctx, ps)
 	if p, ok := payment.Paid(ps); ok {
 		return p, true
 	}
@@ -110,6 +90,33 @@ func (h *Handler) latestPayment(ctx context.Context, app *application, id string
 		return payment.Payment{}, false
 	}
 	return ps[0], true
+}
+
+// settleOpen asks the provider about every open payment in ps and puts
+// the answer in place; an unreachable provider leaves the payment as we
+// know it.
+func (h *Handler) settleOpen(ctx context.Context, ps []payment.Payment) {
+	ctx, cancel := context.WithTimeout(ctx, providerTimeout)
+	defer cancel()
+	for i, p := range ps {
+		if p.Status != payment.StatusInitial {
+			continue
+		}
+		if q, err := h.payments.Reconcile(ctx, p.TenantID, p.ID); err == nil {
+			ps[i] = q
+		} else {
+			h.log.WarnContext(ctx, "payment status check", "payment", p.ID, "err", err)
+		}
+	}
+}
+
+// providerURLs are the return and notification addresses a provider gets
+// for a payment: both lead back to the tenant's portal.
+func (h *Handler) providerURLs(r *http.Request, base string, prov payment.Provider) func(id string) (string, string) {
+	return func(id string) (string, string) {
+		return h.providerURL(r, base+"/zahlung/rueckkehr/"+id),
+			h.providerURL(r, base+"/zahlung/benachrichtigung/"+prov.Name()+"?ref="+id)
+	}
 }
 
 // paymentView is what the check page shows about the fee. The lead adds

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/serviceportal/serviceportal/internal/payment"
 	"github.com/serviceportal/serviceportal/internal/web/request"
@@ -33,15 +34,7 @@ func (h *Handler) feeDue(ctx context.Context, tenantID, submissionID, base, toke
 	if err != nil {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, providerTimeout)
-	defer cancel()
-	for i, p := range ps {
-		if p.Status == payment.StatusInitial {
-			if q, err := h.payments.Reconcile(ctx, tenantID, p.ID); err == nil {
-				ps[i] = q
-			}
-		}
-	}
+	h.settleOpen(ctx, ps)
 	if p, ok := payment.Paid(ps); ok && p.AmountCents >= a.AmountCents {
 		return nil
 	}
@@ -78,11 +71,7 @@ func (h *Handler) statusPay(w http.ResponseWriter, r *http.Request) {
 	}
 	p, redirect, err := h.payments.Start(r.Context(), payment.StartInput{TenantID: sub.TenantID, TenantCode: info.Tenant.Code,
 		SubmissionID: sub.ID, ServiceID: sub.ServiceID, AmountCents: a.AmountCents, Purpose: a.Purpose, PortalBase: info.Base,
-		Haushaltsstelle: a.Haushaltsstelle, KassenzeichenScheme: a.KassenzeichenScheme,
-		URLs: func(id string) (string, string) {
-			return h.providerURL(r, info.Base+"/zahlung/rueckkehr/"+id),
-				h.providerURL(r, info.Base+"/zahlung/benachrichtigung/"+prov.Name()+"?ref="+id)
-		}})
+		Haushaltsstelle: a.Haushaltsstelle, KassenzeichenScheme: a.KassenzeichenScheme, URLs: h.providerURLs(r, info.Base, prov)})
 	if errors.Is(err, payment.ErrAlreadyPaid) {
 		http.Redirect(w, r, back+"?zahlung=bezahlt&z="+p.ID, http.StatusSeeOther)
 		return
@@ -106,10 +95,10 @@ const statusCookiePrefix = "status/"
 // page the cookie names, if it is the payment's application.
 func (h *Handler) backToStatus(w http.ResponseWriter, r *http.Request, p payment.Payment, cookie string) bool {
 	info := request.From(r)
-	if p.SubmissionID == "" || p.DraftID != "" || len(cookie) <= len(statusCookiePrefix) || cookie[:len(statusCookiePrefix)] != statusCookiePrefix {
+	token, ok := strings.CutPrefix(cookie, statusCookiePrefix)
+	if p.SubmissionID == "" || p.DraftID != "" || !ok || token == "" {
 		return false
 	}
-	token := cookie[len(statusCookiePrefix):]
 	sub, err := h.subs.ByStatusToken(r.Context(), info.Tenant.ID, token)
 	if err != nil || sub.ID != p.SubmissionID {
 		return false
