@@ -1,35 +1,24 @@
 package payment
 
 import (
-	"encoding/json"
 	"regexp"
 	"time"
-)
 
-// PaymentInformation is FIT-Connect's metadata object paymentInformation
-// (internal/fitconnect/schema/metadata.schema.v1.0.0.json), which takes
-// the XBezahldienste fields "1-zu-1" (standards.md §6.1).
-type PaymentInformation struct {
-	TransactionURL       string      `json:"transactionUrl,omitempty"`
-	TransactionID        string      `json:"transactionId"`
-	TransactionReference string      `json:"transactionReference"`
-	TransactionTimestamp string      `json:"transactionTimestamp,omitempty"`
-	PaymentMethod        string      `json:"paymentMethod"`
-	Status               string      `json:"status"`
-	GrossAmount          json.Number `json:"grossAmount,omitempty"`
-}
+	"github.com/serviceportal/serviceportal/internal/fitconnect"
+)
 
 var fitTransactionID = regexp.MustCompile(`^[\w\d-]{1,36}$`)
 
-// FITConnect describes the payment for FIT-Connect's metadata. The schema
-// calls a verified payment BOOKED (XBezahldienste: PAYED) and knows no
-// EXPIRED (CANCELED there); its transactionId allows at most 36 word
-// characters, so a provider reference that does not fit is replaced by
-// the portal's payment id.
-func (p Payment) FITConnect() PaymentInformation {
+// FITConnect describes the payment as FIT-Connect's metadata object
+// paymentInformation, which takes the XBezahldienste fields "1-zu-1"
+// (standards.md §6.1). The schema calls a verified payment BOOKED
+// (XBezahldienste: PAYED) and knows no EXPIRED (CANCELED there); its
+// transactionId allows at most 36 word characters, so a provider
+// reference that does not fit is replaced by the portal's payment id.
+func (p Payment) FITConnect() fitconnect.PaymentInformation {
 	status := p.Status.XBezahldienste()
 	if p.Status == StatusPayed {
-		status = "BOOKED"
+		status = fitconnect.PaymentBooked
 	}
 	id := p.ProviderRef
 	if !fitTransactionID.MatchString(id) {
@@ -39,8 +28,8 @@ func (p Payment) FITConnect() PaymentInformation {
 	if method == "" {
 		method = "OTHER"
 	}
-	info := PaymentInformation{TransactionID: id, TransactionReference: p.Kassenzeichen, PaymentMethod: method, Status: status,
-		GrossAmount: json.Number(decimalEuro(p.AmountCents))}
+	info := fitconnect.PaymentInformation{TransactionID: id, TransactionReference: p.Kassenzeichen, PaymentMethod: method, Status: status,
+		GrossAmount: fitconnect.Euros(p.AmountCents)}
 	if p.PaidAt != nil {
 		info.TransactionTimestamp = p.PaidAt.UTC().Format(time.RFC3339)
 	}

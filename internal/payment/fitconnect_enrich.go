@@ -23,8 +23,6 @@ func (s *Service) EnrichFITConnect(ctx context.Context, sub submission.Submissio
 		return nil
 	}
 	info := p.FITConnect()
-	fs.PaymentInformation = &fitconnect.PaymentInformation{TransactionURL: info.TransactionURL, TransactionID: info.TransactionID,
-		TransactionReference: info.TransactionReference, TransactionTimestamp: info.TransactionTimestamp,
-		PaymentMethod: info.PaymentMethod, Status: info.Status, GrossAmount: info.GrossAmount}
+	fs.PaymentInformation = &info
 	return nil
 }
