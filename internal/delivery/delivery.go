@@ -73,9 +73,12 @@ type Delivery struct {
 	NextAttemptAt time.Time
 	LastError     string
 	// Reference is the receiver's identifier, if it gave one.
-	Reference   string
-	CreatedAt   time.Time
-	DeliveredAt time.Time
+	Reference string
+	// RemoteStatus is what the receiver last said about the application
+	// (FIT-Connect: submitted, accepted, rejected …); see PollRemote.
+	RemoteStatus string
+	CreatedAt    time.Time
+	DeliveredAt  time.Time
 	// Target is the destination's configuration, with its secret opened;
 	// filled only for the adapter, never by the listing functions.
 	Target Target
@@ -105,13 +108,13 @@ type Attempt struct {
 }
 
 const deliveryColumns = `id, tenant_id, submission_id, tracking_number, COALESCE(target_id, ''), kind, state, attempts,
-	retry_base, next_attempt_at, last_error, reference, created_at, delivered_at FROM deliveries`
+	retry_base, next_attempt_at, last_error, reference, remote_status, created_at, delivered_at FROM deliveries`
 
 func scanDelivery(row interface{ Scan(...any) error }) (Delivery, error) {
 	var d Delivery
 	var next, delivered sql.NullTime
 	err := row.Scan(&d.ID, &d.TenantID, &d.SubmissionID, &d.TrackingNumber, &d.TargetID, &d.Kind, &d.State, &d.Attempts,
-		&d.retryBase, &next, &d.LastError, &d.Reference, &d.CreatedAt, &delivered)
+		&d.retryBase, &next, &d.LastError, &d.Reference, &d.RemoteStatus, &d.CreatedAt, &delivered)
 	if err != nil {
 		return d, err
 	}

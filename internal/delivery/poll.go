@@ -60,10 +60,7 @@ func (s *Service) pollOne(ctx context.Context, fc *FitConnect, d Delivery) (bool
 	if err != nil {
 		return false, err
 	}
-	var prev string
-	if err := s.db.QueryRow(ctx, `SELECT remote_status FROM deliveries WHERE tenant_id = ? AND id = ?`, d.TenantID, d.ID).Scan(&prev); err != nil {
-		return false, err
-	}
+	prev := d.RemoteStatus
 	if string(st.Status) == prev {
 		return false, nil
 	}
