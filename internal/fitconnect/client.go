@@ -170,12 +170,7 @@ func request(ctx context.Context, hc *http.Client, method, rawURL, contentType s
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		apiErr := &APIError{Method: method, URL: rawURL, StatusCode: resp.StatusCode}
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-		if json.Unmarshal(b, &apiErr.Problem) != nil {
-			apiErr.Problem = Problem{Detail: strings.TrimSpace(strings.ToValidUTF8(string(b[:min(len(b), 200)]), ""))}
-		}
-		return resp.StatusCode, apiErr
+		return resp.StatusCode, apiError(method, rawURL, resp)
 	}
 	if out == nil {
 		io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
@@ -185,6 +180,17 @@ func request(ctx context.Context, hc *http.Client, method, rawURL, contentType s
 		return resp.StatusCode, fmt.Errorf("fitconnect: %s %s: decode answer: %w", method, rawURL, err)
 	}
 	return resp.StatusCode, nil
+}
+
+// apiError reads a non-2xx answer's problem+json (or the start of
+// whatever else the server sent) into an *APIError.
+func apiError(method, rawURL string, resp *http.Response) *APIError {
+	apiErr := &APIError{Method: method, URL: rawURL, StatusCode: resp.StatusCode}
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	if json.Unmarshal(b, &apiErr.Problem) != nil {
+		apiErr.Problem = Problem{Detail: strings.TrimSpace(strings.ToValidUTF8(string(b[:min(len(b), 200)]), ""))}
+	}
+	return apiErr
 }
 
 // getJSON is a GET with the bearer token (authed) or without.

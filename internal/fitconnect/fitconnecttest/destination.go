@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
@@ -58,6 +59,11 @@ type Destination struct {
 	signature      string
 
 	subscriberID, subscriberSecret string
+
+	callbackURL     string
+	callbackSecret  []byte
+	callbackClient  *http.Client
+	callbackResults []int
 }
 
 // AddDestination creates a destination with its keys, certifies them and
@@ -215,4 +221,13 @@ func randomID() string {
 	b := make([]byte, 16)
 	rand.Read(b)
 	return fmt.Sprintf("%x", b)
+}
+
+// ReceiverConfig is the complete configuration of the destination's
+// subscriber side: its subscriber client, private keys and the service's
+// trust anchors, as an operator enters them for the portal's receiver.
+func (d *Destination) ReceiverConfig() fitconnect.ReceiverConfig {
+	return fitconnect.ReceiverConfig{TokenURL: d.svc.TokenURL(), ClientID: d.subscriberID, ClientSecret: d.subscriberSecret,
+		SubmissionURL: d.svc.URL(), DestinationID: d.ID, DecryptionKeys: map[string]*rsa.PrivateKey{d.encKid: d.encKey},
+		SigningKey: d.sigKey, SigningKid: d.sigKid, TrustAnchors: d.svc.anchors, HTTPClient: d.svc.HTTPClient()}
 }

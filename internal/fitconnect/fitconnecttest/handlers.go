@@ -280,6 +280,10 @@ func (s *Service) submit(w http.ResponseWriter, r *http.Request, acc clientAccou
 	}
 	ev := signEvent(s.infraKey, s.zdKid, s.URL(), sub.ID, sub.CaseID, fitconnect.EventSubmit, map[string]any{"authenticationTags": tags})
 	s.events[sub.CaseID] = append(s.events[sub.CaseID], ev)
+	if d := s.destinations[sub.DestinationID]; d.callbackURL != "" {
+		s.callbacks.Add(1)
+		go d.notify(refOf(sub))
+	}
 	writeJSON(w, http.StatusAccepted, map[string]string{"destinationId": sub.DestinationID, "submissionId": sub.ID, "caseId": sub.CaseID})
 }
 

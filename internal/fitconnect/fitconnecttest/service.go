@@ -52,6 +52,7 @@ type Service struct {
 	routes        map[string][]string // leikaKey|ars → destination ids
 	submissions   map[string]*submission
 	events        map[string][]string // case id → SETs, in order
+	callbacks     sync.WaitGroup      // callbacks on their way
 }
 
 type clientAccount struct {
@@ -78,6 +79,7 @@ func New(t testing.TB) *Service {
 	s.anchors.AddCert(ca.root)
 	s.server = httptest.NewTLSServer(s.routesMux())
 	t.Cleanup(s.server.Close)
+	t.Cleanup(s.callbacks.Wait)
 	return s
 }
 
@@ -156,4 +158,15 @@ func (s *Service) SubmissionCount() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.submissions)
+}
+
+// State is a submission's state at the Zustelldienst: incomplete,
+// submitted, accepted or rejected ("" if unknown).
+func (s *Service) State(submissionID string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if sub := s.submissions[submissionID]; sub != nil {
+		return sub.State
+	}
+	return ""
 }
