@@ -9,7 +9,8 @@
 // refuses anything else with a German reason naming element and line, so a
 // caseworker never sees half a message. Sections turns a parsed message into
 // labelled rows for the case view. Produce writes XGewerbeanzeige 2.2 from
-// the answers of a tenant's own Gewerbeanmeldung form.
+// the answers of a tenant's own Gewerbeanmeldung form, which FromAnswers
+// reads (answers.go; the form is internal/form/schemas/gewerbeanmeldung.json).
 //
 // The XSD and Schematron files themselves are not available here; the
 // checks (meldung.go, behoerde.go, parse.go, parse1.go) are the mandatory

@@ -80,7 +80,14 @@ func TestProduceGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join("testdata", "golden", "anmeldung-2.2.xml")
+	matchGolden(t, "anmeldung-2.2.xml", got)
+}
+
+// matchGolden compares got with testdata/golden/name; -update rewrites the
+// file first.
+func matchGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
 	if *update {
 		if err := os.WriteFile(path, got, 0o644); err != nil {
 			t.Fatal(err)
