@@ -9,12 +9,24 @@ import (
 	"github.com/serviceportal/serviceportal/internal/tenant"
 )
 
-// dorstenBuilt are the services Dorsten built itself and Marl adopted; the
-// region published the others for everyone. So the demo shows re-use:
-// Gladbeck can adopt Dorsten's Hundeanmeldung.
-var dorstenBuilt = map[string][]string{
-	"hundeanmeldung": {"dorsten", "marl"},
-	"hundeabmeldung": {"dorsten", "marl"},
+// cityBuilt are the services a city built itself, with the cities that
+// adopted them; the region published the others for everyone. So the demo
+// shows re-use: Gladbeck can adopt Dorsten's Hundeanmeldung, and the other
+// cities Gladbeck's Gewerbeanmeldung (where they have not adopted it, its
+// page links to the Wirtschafts-Service-Portal.NRW).
+var cityBuilt = map[string]struct {
+	owner    string
+	adopters []string
+}{
+	"hundeanmeldung":   {"dorsten", []string{"dorsten", "marl"}},
+	"hundeabmeldung":   {"dorsten", []string{"dorsten", "marl"}},
+	"gewerbeanmeldung": {"gladbeck", []string{"gladbeck"}},
+}
+
+// localContacts are the phone and e-mail some cities set on their
+// offering; the Gewerbeamt's go into the XGewerbeanzeige it sends.
+var localContacts = map[string]map[string][2]string{
+	"gewerbeanmeldung": {"gladbeck": {"02043 99-0", "gewerbe@gladbeck.example"}},
 }
 
 // localFees are fees some cities set on their offering (the catalogue
@@ -46,8 +58,8 @@ func Templates(ctx context.Context, cat *catalog.Catalog, dir *tenant.Directory)
 			continue // a form without catalogue entry is not offered
 		}
 		owner, adopters := region, []string(nil)
-		if list, ok := dorstenBuilt[id]; ok {
-			owner, adopters = bySlug["dorsten"], list
+		if built, ok := cityBuilt[id]; ok {
+			owner, adopters = bySlug[built.owner], built.adopters
 		} else {
 			for _, t := range tenants {
 				if catalog.IsMunicipality(t) {
@@ -91,6 +103,9 @@ func Templates(ctx context.Context, cat *catalog.Catalog, dir *tenant.Directory)
 			in := catalog.AdoptInput{TenantID: t.ID, VersionID: versionID, Office: svc.Office, Actor: "system"}
 			if fee, ok := localFees[id][slug]; ok {
 				in.FeeCents = &fee
+			}
+			if c, ok := localContacts[id][slug]; ok {
+				in.Phone, in.Email = c[0], c[1]
 			}
 			if _, err := cat.Adopt(ctx, in); err != nil {
 				return adopted, fmt.Errorf("seed: adopt %s for %s: %w", id, slug, err)
