@@ -22,6 +22,7 @@ func (h *Handler) staffRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /verwaltung/vorgaenge/{id}/aktion", h.caseAction)
 	mux.HandleFunc("POST /verwaltung/vorgaenge/{id}/notiz", h.caseNote)
 	mux.HandleFunc("GET /verwaltung/vorgaenge/{id}/anhang/{aid}", h.caseAttachment)
+	mux.HandleFunc("GET /verwaltung/vorgaenge/{id}/xgewerbeanzeige.xml", h.caseXGewerbe)
 	mux.HandleFunc("GET /verwaltung/e-mails", h.outboxShow)
 	mux.HandleFunc("GET /verwaltung/personal", h.staffList)
 	mux.HandleFunc("POST /verwaltung/personal", h.staffCreate)
@@ -69,8 +70,10 @@ type staffHomeView struct {
 	CanServices bool
 	// CanPayments: admins fetch the cash office's reconciliation file.
 	CanPayments bool
-	Today       string
-	Elsewhere   []tenantLink
+	// CanInterfaces: admins register the back-end systems' API access.
+	CanInterfaces bool
+	Today         string
+	Elsewhere     []tenantLink
 }
 
 type tenantLink struct{ Name, URL string }
@@ -83,7 +86,8 @@ func (h *Handler) staffHome(w http.ResponseWriter, r *http.Request) {
 	v := staffHomeView{Name: s.info.Account.Name,
 		CanCases: h.can(r, s, identity.ViewCases, ""), CanMail: h.can(r, s, identity.ViewOutgoingMail, ""),
 		CanStaff: h.can(r, s, identity.ManageStaff, ""), CanServices: h.can(r, s, identity.ManageServices, ""),
-		CanPayments: h.payments != nil && h.can(r, s, identity.ExportPayments, ""), Today: h.clock().In(berlinTZ).Format("2006-01-02")}
+		CanPayments: h.payments != nil && h.can(r, s, identity.ExportPayments, ""), Today: h.clock().In(berlinTZ).Format("2006-01-02"),
+		CanInterfaces: h.backend != nil && h.can(r, s, identity.ManageTenant, "")}
 	if !v.CanCases {
 		// A limited caseworker may still see some services' cases.
 		_, services, ok, _ := h.ident.Authorizer().ServiceScope(r.Context(), s.principal, identity.ViewCases, s.info.Tenant.ID)
