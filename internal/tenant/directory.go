@@ -52,6 +52,11 @@ func (d *Directory) BySlug(ctx context.Context, slug string) (Tenant, error) {
 	return d.one(ctx, `SELECT `+tenantColumns+` WHERE t.slug = ?`, slug)
 }
 
+// ByID returns the tenant with the given id, or store.ErrNotFound.
+func (d *Directory) ByID(ctx context.Context, id string) (Tenant, error) {
+	return d.one(ctx, `SELECT `+tenantColumns+` WHERE t.id = ?`, id)
+}
+
 // ByHost returns the tenant reached under host (without port), or
 // store.ErrNotFound.
 func (d *Directory) ByHost(ctx context.Context, host string) (Tenant, error) {

@@ -231,3 +231,23 @@ func (d *Destination) ReceiverConfig() fitconnect.ReceiverConfig {
 		SubmissionURL: d.svc.URL(), DestinationID: d.ID, DecryptionKeys: map[string]*rsa.PrivateKey{d.encKid: d.encKey},
 		SigningKey: d.sigKey, SigningKid: d.sigKid, TrustAnchors: d.svc.anchors, HTTPClient: d.svc.HTTPClient()}
 }
+
+// PrivateJWKs are the destination's private keys as JWK documents, the
+// form in which an authority keeps them and enters them in the portal:
+// the decryption key (alg RSA-OAEP-256) and the signing key (PS512).
+func (d *Destination) PrivateJWKs() (decryption, signing string) {
+	enc, err := jose.JSONWebKey{Key: d.encKey, KeyID: d.encKid, Algorithm: fitconnect.AlgEncryption, Use: "enc"}.MarshalJSON()
+	if err != nil {
+		panic(err)
+	}
+	sig, err := jose.JSONWebKey{Key: d.sigKey, KeyID: d.sigKid, Algorithm: fitconnect.AlgSignature, Use: "sig"}.MarshalJSON()
+	if err != nil {
+		panic(err)
+	}
+	return string(enc), string(sig)
+}
+
+// SubscriberClient is the destination's subscriber client.
+func (d *Destination) SubscriberClient() (id, secret string) {
+	return d.subscriberID, d.subscriberSecret
+}

@@ -170,3 +170,13 @@ func (s *Service) State(submissionID string) string {
 	}
 	return ""
 }
+
+// Expire rejects a submitted submission as the Zustelldienst does after
+// 14 days without a decision: it leaves the subscriber's list.
+func (s *Service) Expire(submissionID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if sub := s.submissions[submissionID]; sub != nil && sub.State == "submitted" {
+		sub.State = "rejected"
+	}
+}

@@ -1,0 +1,61 @@
+package inbound
+
+import (
+	"context"
+	"crypto/x509"
+	"database/sql"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/serviceportal/serviceportal/internal/audit"
+	"github.com/serviceportal/serviceportal/internal/catalog"
+	"github.com/serviceportal/serviceportal/internal/keyring"
+	"github.com/serviceportal/serviceportal/internal/store"
+	"github.com/serviceportal/serviceportal/internal/submission"
+	"github.com/serviceportal/serviceportal/internal/tenant"
+)
+
+// Service receives FIT-Connect submissions for the tenants' destinations.
+type Service struct {
+	db      *store.DB
+	keys    *keyring.Keyring
+	audit   *audit.Log
+	subs    *submission.Service
+	catalog *catalog.Catalog
+	tenants *tenant.Directory
+	opts    Options
+	queue   Enqueuer
+}
+
+// Options are the operator's FIT-Connect settings.
+type Options struct {
+	// TrustAnchors are the Verwaltungs-PKI roots (required).
+	TrustAnchors *x509.CertPool
+	// HTTPClient is for tests against a stand-in; nil uses the default.
+	HTTPClient *http.Client
+	// Now is the clock (nil: time.Now).
+	Now func() time.Time
+}
+
+// New returns the receiving service.
+func New(db *store.DB, keys *keyring.Keyring, log *audit.Log, subs *submission.Service, cat *catalog.Catalog,
+	tenants *tenant.Directory, opts Options) *Service {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Service{db: db, keys: keys, audit: log, subs: subs, catalog: cat, tenants: tenants, opts: opts}
+}
+
+func (s *Service) now() time.Time { return s.opts.Now().UTC() }
+
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// Receiver returns one destination of the tenant, or store.ErrNotFound.
+func (s *Service) Receiver(ctx context.Context, tenantID, id string) (Receiver, error) {
+	r, err := scanReceiver(s.db.QueryRow(ctx, `SELECT `+receiverColumns+` FROM fitconnect_receivers WHERE tenant_id = ? AND id = ?`, tenantID, id))
+	if isNoRows(err) {
+		return r, store.ErrNotFound
+	}
+	return r, err
+}
