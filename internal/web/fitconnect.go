@@ -6,6 +6,8 @@ import (
 	"net/http"
 
 	"github.com/serviceportal/serviceportal/internal/delivery"
+	"github.com/serviceportal/serviceportal/internal/fitconnect"
+	"github.com/serviceportal/serviceportal/internal/gewerbeanzeige"
 	"github.com/serviceportal/serviceportal/internal/submission"
 )
 
@@ -21,7 +23,9 @@ type FitConnectSetup struct {
 
 // EnableFitConnect registers the FIT-Connect delivery route. The
 // application goes out with its files and the PDF of the filled form, and
-// with the verified payment as paymentInformation. Call it while wiring,
+// with the verified payment as paymentInformation; a Gewerbe-Anmeldung
+// made with the portal's form carries its XGewerbeanzeige as the data
+// instead of the answers as JSON. Call it while wiring,
 // before the job queue starts.
 func (u *UseCases) EnableFitConnect(s FitConnectSetup) error {
 	a, err := delivery.NewFitConnect(delivery.FitConnectOptions{Files: u.Submissions, Describe: delivery.CatalogNames(u.Tenants, u.Catalog),
@@ -33,7 +37,12 @@ func (u *UseCases) EnableFitConnect(s FitConnectSetup) error {
 			}
 			return u.ReceiptPDF(ctx, sub, link)
 		},
-		Enrich: u.Payments.EnrichFITConnect})
+		Enrich: func(ctx context.Context, sub submission.Submission, fs *fitconnect.Submission) error {
+			if err := u.Payments.EnrichFITConnect(ctx, sub, fs); err != nil {
+				return err
+			}
+			return gewerbeanzeige.New(u.Tenants, u.Catalog).EnrichFITConnect(ctx, sub, fs)
+		}})
 	if err != nil {
 		return err
 	}
