@@ -104,16 +104,7 @@ func (s *Service) ForAccount(ctx context.Context, accountID string) ([]Summary, 
 	if err != nil {
 		return nil, fmt.Errorf("submission: for account: %w", err)
 	}
-	defer rows.Close()
-	var out []Summary
-	for rows.Next() {
-		var m Summary
-		if err := rows.Scan(&m.ID, &m.TenantID, &m.ServiceID, &m.TrackingNumber, &m.Status, &m.SubmittedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return scanSummaries(rows)
 }
 
 // DeletePayload removes a submission's answers and attachments after its
