@@ -127,6 +127,7 @@ func Serve(ctx context.Context, cfg config.Config, db *store.DB, ln net.Listener
 	// Every new application gets its deliveries, queued in the submit
 	// transaction (transactional outbox).
 	uc.Delivery.SetQueue(queue)
+	uc.Inbound.SetQueue(queue)
 	uc.Submissions.AddHook(uc.Delivery.Enqueue)
 	if err := queue.Start(ctx); err != nil {
 		return fmt.Errorf("Hintergrundaufgaben lassen sich nicht starten: %w", err)

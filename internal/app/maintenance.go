@@ -110,5 +110,8 @@ func maintenanceJobs(uc *web.UseCases, log *slog.Logger, retention time.Duration
 		func() (river.JobArgs, *river.InsertOpts) { return maintenanceArgs{}, nil },
 		&river.PeriodicJobOpts{RunOnStart: true}),
 		maturitySnapshotJob(workers, uc, log), remoteStatusJob(workers, uc, log)}
+	if uc.Inbound.Enabled() {
+		periodic = append(periodic, inboundJobs(workers, uc, log))
+	}
 	return workers, periodic
 }

@@ -30,13 +30,17 @@ func (s *Service) secretsOf(ctx context.Context, r Receiver) (secrets, error) {
 
 // client builds the FIT-Connect receiver of a destination.
 func (s *Service) client(ctx context.Context, r Receiver) (*fitconnect.Receiver, error) {
+	if !s.Enabled() {
+		return nil, ErrDisabled
+	}
+	o := s.options()
 	sec, err := s.secretsOf(ctx, r)
 	if err != nil {
 		return nil, err
 	}
 	cfg := fitconnect.ReceiverConfig{TokenURL: r.TokenURL, ClientID: r.ClientID, ClientSecret: sec.ClientSecret,
 		SubmissionURL: r.SubmissionURL, DestinationID: r.DestinationID, DecryptionKeys: map[string]*rsa.PrivateKey{},
-		TrustAnchors: s.opts.TrustAnchors, HTTPClient: s.opts.HTTPClient, Now: s.opts.Now}
+		TrustAnchors: o.TrustAnchors, HTTPClient: o.HTTPClient, Now: o.Now}
 	for _, raw := range sec.DecryptionKeys {
 		k, err := rsaKey(raw)
 		if err != nil {

@@ -59,8 +59,8 @@ func setup(t *testing.T, db *store.DB, leika string) *fixture {
 	now := time.Now()
 	f.clock = &now
 	f.subs = submission.New(db, keys, audit.New(db))
-	f.in = inbound.New(db, keys, audit.New(db), f.subs, catalog.New(db, dir), dir, inbound.Options{
-		TrustAnchors: f.svc.TrustAnchors(), HTTPClient: f.svc.HTTPClient(), Now: func() time.Time { return *f.clock }})
+	f.in = inbound.New(db, keys, audit.New(db), f.subs, catalog.New(db, dir), dir)
+	f.in.Enable(inbound.Options{TrustAnchors: f.svc.TrustAnchors(), HTTPClient: f.svc.HTTPClient(), Now: func() time.Time { return *f.clock }})
 	f.dest = f.svc.AddDestination(fitconnecttest.DestinationOptions{LeikaKey: leika, ARS: f.gladbeck.ARS, Name: "Stadt Gladbeck, Gewerbeamt"})
 	dec, sig := f.dest.PrivateJWKs()
 	id, secret := f.dest.SubscriberClient()

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/serviceportal/serviceportal/internal/audit"
@@ -17,6 +18,8 @@ import (
 )
 
 // Service receives FIT-Connect submissions for the tenants' destinations.
+// It exists from the start so the pages can be wired; it works once the
+// operator enabled FIT-Connect (Enable).
 type Service struct {
 	db      *store.DB
 	keys    *keyring.Keyring
@@ -24,7 +27,7 @@ type Service struct {
 	subs    *submission.Service
 	catalog *catalog.Catalog
 	tenants *tenant.Directory
-	opts    Options
+	opts    atomic.Pointer[Options]
 	queue   Enqueuer
 }
 
@@ -38,16 +41,34 @@ type Options struct {
 	Now func() time.Time
 }
 
-// New returns the receiving service.
-func New(db *store.DB, keys *keyring.Keyring, log *audit.Log, subs *submission.Service, cat *catalog.Catalog,
-	tenants *tenant.Directory, opts Options) *Service {
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	return &Service{db: db, keys: keys, audit: log, subs: subs, catalog: cat, tenants: tenants, opts: opts}
+// ErrDisabled means the operator has not enabled FIT-Connect.
+var ErrDisabled = errors.New("inbound: FIT-Connect is not enabled")
+
+// New returns the receiving service, not yet enabled.
+func New(db *store.DB, keys *keyring.Keyring, log *audit.Log, subs *submission.Service, cat *catalog.Catalog, tenants *tenant.Directory) *Service {
+	return &Service{db: db, keys: keys, audit: log, subs: subs, catalog: cat, tenants: tenants}
 }
 
-func (s *Service) now() time.Time { return s.opts.Now().UTC() }
+// Enable turns receiving on with the operator's settings.
+func (s *Service) Enable(o Options) {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	s.opts.Store(&o)
+}
+
+// Enabled reports whether the operator enabled FIT-Connect.
+func (s *Service) Enabled() bool { return s != nil && s.opts.Load() != nil }
+
+// options returns the settings; before Enable, the clock only.
+func (s *Service) options() Options {
+	if o := s.opts.Load(); o != nil {
+		return *o
+	}
+	return Options{Now: time.Now}
+}
+
+func (s *Service) now() time.Time { return s.options().Now().UTC() }
 
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 

@@ -47,5 +47,6 @@ func (u *UseCases) EnableFitConnect(s FitConnectSetup) error {
 		return err
 	}
 	u.Delivery.AddAdapter(a)
+	u.enableInbound(s)
 	return nil
 }

@@ -99,7 +99,7 @@ func New(opts Options) (*Server, error) {
 	pagesMux := ui.New(ui.Deps{Tenants: dir, Catalog: cat, Search: search, Pages: pages, Log: opts.Logger,
 		Identity: uc.Identity, Submissions: uc.Submissions, Cases: uc.Cases, Mail: opts.Mail,
 		BaseURL: s.baseURL, Cookies: ui.Cookies{Secure: s.secure}, Outbox: uc.Outbox, Mailbox: uc.Mailbox, Forms: uc.forms,
-		Receipts: uc.ReceiptPDF, Deliveries: uc.Delivery, Maturity: uc, Payments: uc.Payments,
+		Receipts: uc.ReceiptPDF, Deliveries: uc.Delivery, Inbound: uc.Inbound, Maturity: uc, Payments: uc.Payments,
 		OIDC: opts.OIDC, StaffOIDC: opts.StaffOIDC}).Routes()
 
 	mux := http.NewServeMux()
@@ -107,6 +107,7 @@ func New(opts Options) (*Server, error) {
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.metrics.handler())
 	mux.Handle("GET "+static.Prefix, static.Handler())
+	mux.HandleFunc("POST /api/v1/fitconnect/callback/{id}", s.fitConnectCallback)
 	mux.Handle("/api/", api.New(api.Deps{Tenants: dir, Catalog: cat, Search: search, Subs: uc.Submissions, Forms: uc.forms,
 		Identity: uc.Identity, BaseURL: s.baseURL, Log: opts.Logger}).Routes())
 	mux.Handle("/", s.tenantPages(pagesMux))

@@ -13,6 +13,7 @@ import (
 	"github.com/serviceportal/serviceportal/internal/catalog"
 	"github.com/serviceportal/serviceportal/internal/delivery"
 	"github.com/serviceportal/serviceportal/internal/identity"
+	"github.com/serviceportal/serviceportal/internal/inbound"
 	"github.com/serviceportal/serviceportal/internal/keyring"
 	"github.com/serviceportal/serviceportal/internal/mail"
 	"github.com/serviceportal/serviceportal/internal/mailbox"
@@ -39,6 +40,9 @@ type UseCases struct {
 	Mailbox     *mailbox.Mailbox
 	Delivery    *delivery.Service
 	Payments    *payment.Service
+	// Inbound receives applications over FIT-Connect once the operator
+	// enabled it.
+	Inbound *inbound.Service
 	// BaseURL makes the links in e-mails absolute.
 	BaseURL string
 
@@ -98,6 +102,7 @@ func NewUseCasesWith(ctx context.Context, db *store.DB, master []byte, opts UseC
 		return nil, err
 	}
 	u.Payments = payment.New(db)
+	u.Inbound = inbound.New(db, u.Keys, u.Audit, u.Submissions, u.Catalog, u.Tenants)
 	for tenantID, p := range opts.PaymentProviders {
 		u.Payments.Register(tenantID, p)
 	}

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/serviceportal/serviceportal/internal/inbound"
 	"github.com/serviceportal/serviceportal/internal/submission"
 )
 
@@ -14,10 +15,25 @@ import (
 type AnswerFormatter func(formID, formVersion string, values map[string]any) ([]AnswerSection, bool)
 
 // answers shows the answers by label when the form is known, else by field
-// ID, so a case is readable even for a form that was removed.
+// ID, so a case is readable even for a form that was removed. What came
+// over FIT-Connect shows the transfer and its data (an XGewerbeanzeige
+// section by section).
 func (h *Handler) answers(s submission.Submission) []AnswerSection {
 	if s.Values == nil {
 		return nil
+	}
+	if s.FormID == inbound.FormID {
+		if secs, ok := inbound.Sections(s.Values); ok {
+			out := make([]AnswerSection, 0, len(secs))
+			for _, sec := range secs {
+				a := AnswerSection{Title: sec.Title}
+				for _, row := range sec.Rows {
+					a.Rows = append(a.Rows, AnswerRow{Label: row.Label, Value: row.Value})
+				}
+				out = append(out, a)
+			}
+			return out
+		}
 	}
 	if h.formatAnswers != nil {
 		if secs, ok := h.formatAnswers(s.FormID, s.FormVersion, s.Values); ok {

@@ -11,6 +11,7 @@ import (
 	"github.com/serviceportal/serviceportal/internal/catalog"
 	"github.com/serviceportal/serviceportal/internal/delivery"
 	"github.com/serviceportal/serviceportal/internal/identity"
+	"github.com/serviceportal/serviceportal/internal/inbound"
 	"github.com/serviceportal/serviceportal/internal/identity/oidc"
 	"github.com/serviceportal/serviceportal/internal/mail"
 	"github.com/serviceportal/serviceportal/internal/mailbox"
@@ -53,6 +54,9 @@ type Deps struct {
 	Maturity MaturitySource
 	// Payments collects fees online; nil means no online payment.
 	Payments *payment.Service
+	// Inbound receives over FIT-Connect; its pages answer 404 until the
+	// operator enabled it.
+	Inbound *inbound.Service
 }
 
 // Handler serves the pages of one tenant's portal; paths are relative to
@@ -80,6 +84,7 @@ type Handler struct {
 	oidc          *oidc.Provider
 	staffOIDC     *oidc.Provider
 	payments      *payment.Service
+	inbound       *inbound.Service
 }
 
 // New returns the UI handler.
@@ -87,7 +92,7 @@ func New(d Deps) *Handler {
 	return &Handler{dir: d.Tenants, catalog: d.Catalog, search: d.Search, pages: d.Pages, log: d.Log, forms: d.Forms,
 		ident: d.Identity, subs: d.Submissions, cases: d.Cases, mail: d.Mail, baseURL: d.BaseURL, cookies: d.Cookies,
 		formatAnswers: d.FormatAnswers, outbox: d.Outbox, mailbox: d.Mailbox, receipts: d.Receipts, deliveries: d.Deliveries, maturity: d.Maturity, oidc: d.OIDC, staffOIDC: d.StaffOIDC,
-		payments: d.Payments}
+		payments: d.Payments, inbound: d.Inbound}
 }
 
 // Routes registers the tenant-relative page routes on a new mux.
@@ -113,6 +118,7 @@ func (h *Handler) Routes() *http.ServeMux {
 	h.formRoutes(mux)
 	h.paymentRoutes(mux)
 	h.deliveryRoutes(mux)
+	h.inboundRoutes(mux)
 	h.maturityRoutes(mux)
 	h.templateRoutes(mux)
 	mux.HandleFunc("/", h.notFound)
