@@ -121,7 +121,12 @@ func TestGewerbeanzeigeReachesGladbeck(t *testing.T) {
 		t.Fatalf("the sender sees %q", st)
 	}
 
-	gerd.get("/gladbeck/verwaltung/fitconnect-empfang").expect(200, "angenommen", "Vorgang öffnen")
+	// The operator sees the outcome but, having no right to read cases,
+	// no link to the case.
+	gerd.get("/gladbeck/verwaltung/fitconnect-empfang").expect(200, "angenommen")
+	if strings.Contains(gerd.body, "Vorgang öffnen") {
+		t.Fatal("the operator admin is offered the case")
+	}
 
 	gustav := newBrowser(t, ts)
 	staffLogin(t, gustav, "gladbeck-sachbearbeitung@demo.example")
@@ -130,6 +135,7 @@ func TestGewerbeanzeigeReachesGladbeck(t *testing.T) {
 	if c == nil {
 		t.Fatalf("no case in Gladbeck's inbox:\n%s", gustav.body)
 	}
+	gustav.get("/gladbeck/verwaltung/fitconnect-empfang").expect(200, "angenommen", `href="`+c[1]+`">Vorgang öffnen`)
 	gustav.get(c[1]).expect(200, "Übermittlung über FIT-Connect", "WSP-NRW-2026-4711", "Gewerbe anmelden",
 		"Betrieb", "Pick", "Gewerbeanmeldung.pdf")
 
