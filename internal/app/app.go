@@ -120,6 +120,7 @@ func Serve(ctx context.Context, cfg config.Config, db *store.DB, ln net.Listener
 	go dispatcher.Run(ctx, 2*time.Second)
 	workers, periodic := maintenanceJobs(uc, log, time.Duration(cfg.RetentionDays)*24*time.Hour)
 	uc.Delivery.AddWorkers(workers)
+	uc.Backend.AddWorkers(workers)
 	queue, err := jobs.New(db, jobs.Options{Workers: workers, Periodic: periodic, Logger: log})
 	if err != nil {
 		return err
@@ -129,6 +130,9 @@ func Serve(ctx context.Context, cfg config.Config, db *store.DB, ln net.Listener
 	uc.Delivery.SetQueue(queue)
 	uc.Inbound.SetQueue(queue)
 	uc.Submissions.AddHook(uc.Delivery.Enqueue)
+	// Back-end systems with a webhook hear of new applications the same way.
+	uc.Backend.SetQueue(queue)
+	uc.Submissions.AddHook(uc.Backend.Announce)
 	if err := queue.Start(ctx); err != nil {
 		return fmt.Errorf("Hintergrundaufgaben lassen sich nicht starten: %w", err)
 	}

@@ -84,7 +84,8 @@ func TestWebhookTargetThroughThePages(t *testing.T) {
 }
 
 // startDeliveries runs the delivery jobs of the portal as the binary does:
-// a River queue on the test database, and every submission enqueued.
+// a River queue on the test database, every submission enqueued for
+// delivery and announced to the back-end systems' webhooks.
 func startDeliveries(t *testing.T, db *store.DB, uc *web.UseCases) {
 	t.Helper()
 	ctx := context.Background()
@@ -93,12 +94,15 @@ func startDeliveries(t *testing.T, db *store.DB, uc *web.UseCases) {
 	}
 	workers := river.NewWorkers()
 	uc.Delivery.AddWorkers(workers)
+	uc.Backend.AddWorkers(workers)
 	q, err := jobs.New(db, jobs.Options{Workers: workers, PollInterval: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
 	uc.Delivery.SetQueue(q)
 	uc.Submissions.AddHook(uc.Delivery.Enqueue)
+	uc.Backend.SetQueue(q)
+	uc.Submissions.AddHook(uc.Backend.Announce)
 	if err := q.Start(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -84,6 +84,7 @@ func New(opts Options) (*Server, error) {
 	if uc.BaseURL == "" {
 		uc.BaseURL = strings.TrimRight(opts.BaseURL, "/")
 	}
+	uc.Backend.SetBaseURL(uc.BaseURL)
 	dir, cat, search := uc.Tenants, uc.Catalog, uc.Search
 	if opts.Mail == nil {
 		opts.Mail = outboxMailer{uc.Outbox}
@@ -109,7 +110,7 @@ func New(opts Options) (*Server, error) {
 	mux.Handle("GET "+static.Prefix, static.Handler())
 	mux.HandleFunc("POST /api/v1/fitconnect/callback/{id}", s.fitConnectCallback)
 	mux.Handle("/api/", api.New(api.Deps{Tenants: dir, Catalog: cat, Search: search, Subs: uc.Submissions, Forms: uc.forms,
-		Identity: uc.Identity, BaseURL: s.baseURL, Log: opts.Logger}).Routes())
+		Identity: uc.Identity, Backend: uc.Backend, BaseURL: s.baseURL, Log: opts.Logger}).Routes())
 	mux.Handle("/", s.tenantPages(pagesMux))
 
 	h := recordRoute(mux)

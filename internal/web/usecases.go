@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/serviceportal/serviceportal/internal/audit"
+	"github.com/serviceportal/serviceportal/internal/backend"
 	"github.com/serviceportal/serviceportal/internal/casework"
 	"github.com/serviceportal/serviceportal/internal/catalog"
 	"github.com/serviceportal/serviceportal/internal/delivery"
@@ -43,6 +44,9 @@ type UseCases struct {
 	// Inbound receives applications over FIT-Connect once the operator
 	// enabled it.
 	Inbound *inbound.Service
+	// Backend serves the authorities' back-end systems (API clients,
+	// tokens, webhooks).
+	Backend *backend.Service
 	// BaseURL makes the links in e-mails absolute.
 	BaseURL string
 
@@ -99,6 +103,10 @@ func NewUseCasesWith(ctx context.Context, db *store.DB, master []byte, opts UseC
 			return u.ReceiptPDF(ctx, s, link)
 		}})
 	if err != nil {
+		return nil, err
+	}
+	if u.Backend, err = backend.New(db, backend.Options{Keys: u.Keys, Submissions: u.Submissions, Catalog: u.Catalog,
+		Audit: u.Audit, Authorizer: u.Identity.Authorizer()}); err != nil {
 		return nil, err
 	}
 	u.Payments = payment.New(db)

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/serviceportal/serviceportal/internal/backend"
 	"github.com/serviceportal/serviceportal/internal/catalog"
 	"github.com/serviceportal/serviceportal/internal/form"
 	"github.com/serviceportal/serviceportal/internal/identity"
@@ -31,6 +32,9 @@ type Deps struct {
 	// Identity authenticates staff for the writing endpoints (adoption);
 	// nil leaves them closed.
 	Identity *identity.Service
+	// Backend serves the back-end systems (/api/v1/backend/…); nil
+	// answers those routes with 404.
+	Backend *backend.Service
 	// BaseURL makes portal links absolute.
 	BaseURL string
 	Log     *slog.Logger
@@ -46,18 +50,23 @@ type Handler struct {
 		Current(ctx context.Context, tenantID, id string) (*form.Form, bool)
 	}
 	ident   *identity.Service
+	backend *backend.Service
 	baseURL string
 	log     *slog.Logger
 }
 
 // New returns the API handler.
 func New(d Deps) *Handler {
-	return &Handler{dir: d.Tenants, catalog: d.Catalog, search: d.Search, subs: d.Subs, forms: d.Forms, ident: d.Identity, baseURL: d.BaseURL, log: d.Log}
+	return &Handler{dir: d.Tenants, catalog: d.Catalog, search: d.Search, subs: d.Subs, forms: d.Forms, ident: d.Identity, backend: d.Backend, baseURL: d.BaseURL, log: d.Log}
 }
 
 // Routes registers the API's routes below /api/v1/ on a new mux.
-func (h *Handler) Routes() *http.ServeMux {
-	mux := http.NewServeMux()
+func (h *Handler) Routes() *http.ServeMux { return h.routes().ServeMux }
+
+// routes builds the mux and remembers the patterns, so a test can hold
+// them against the OpenAPI document.
+func (h *Handler) routes() *routeMux {
+	mux := &routeMux{ServeMux: http.NewServeMux()}
 	mux.HandleFunc("GET /api/v1/tenants", h.tenantsList)
 	mux.HandleFunc("GET /api/v1/tenants/{slug}", h.tenantShow)
 	mux.HandleFunc("GET /api/v1/places", h.placesSearch)
@@ -71,10 +80,28 @@ func (h *Handler) Routes() *http.ServeMux {
 	mux.HandleFunc("GET /api/v1/templates/{id}/versions/{n}/schema.json", h.templateSchema)
 	mux.HandleFunc("GET /api/v1/tenants/{slug}/offerings", h.offeringsList)
 	mux.HandleFunc("POST /api/v1/tenants/{slug}/offerings", h.offeringAdopt)
+	mux.HandleFunc("GET /api/v1/openapi.json", h.openAPI)
+	mux.HandleFunc("POST /api/v1/backend/token", h.backendToken)
+	mux.HandleFunc("GET /api/v1/backend/submissions", h.backendSubmissionsList)
+	mux.HandleFunc("GET /api/v1/backend/submissions/{id}", h.backendSubmissionShow)
+	mux.HandleFunc("GET /api/v1/backend/submissions/{id}/attachments/{attachmentId}", h.backendAttachmentShow)
+	mux.HandleFunc("POST /api/v1/backend/submissions/{id}/events", h.backendEventCreate)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, http.StatusNotFound, "Unbekannte API-Adresse", "Diese Adresse gibt es in der API nicht. Die Endpunkte sind unter /api/v1/ beschrieben.")
 	})
 	return mux
+}
+
+// routeMux is a ServeMux that lists its patterns.
+type routeMux struct {
+	*http.ServeMux
+	patterns []string
+}
+
+// HandleFunc registers and records a pattern.
+func (m *routeMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	m.patterns = append(m.patterns, pattern)
+	m.ServeMux.HandleFunc(pattern, h)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -104,6 +104,10 @@ func StatusLabel(s string) string {
 		return "Abgeschlossen"
 	case "zurueckgewiesen":
 		return "Von der Behörde zurückgewiesen"
+	case "angenommen":
+		return "Angenommen"
+	case "entschieden":
+		return "Entschieden"
 	}
 	return s
 }
