@@ -101,7 +101,7 @@ func New(opts Options) (*Server, error) {
 		Identity: uc.Identity, Submissions: uc.Submissions, Cases: uc.Cases, Mail: opts.Mail,
 		BaseURL: s.baseURL, Cookies: ui.Cookies{Secure: s.secure}, Outbox: uc.Outbox, Mailbox: uc.Mailbox, Forms: uc.forms,
 		Receipts: uc.ReceiptPDF, Deliveries: uc.Delivery, Inbound: uc.Inbound, Maturity: uc, Payments: uc.Payments,
-		OIDC: opts.OIDC, StaffOIDC: opts.StaffOIDC}).Routes()
+		OIDC: opts.OIDC, StaffOIDC: opts.StaffOIDC, Backend: uc.Backend}).Routes()
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)

@@ -31,7 +31,7 @@ var views = []string{
 	"account_forgot", "account_reset", "account_delete", "account", "account_oidc",
 	"staff_home", "inbox", "case", "outbox", "staff_list", "status",
 	"form_start", "form_step", "form_summary", "form_gone", "deliveries", "maturity", "compare", "library", "template", "template_preview",
-	"payment_pay", "payment_return", "payment_testpage", "fees", "fee_edit", "inbound",
+	"payment_pay", "payment_return", "payment_testpage", "fees", "fee_edit", "inbound", "backend_clients",
 }
 
 // Renderer renders views. It is safe for concurrent use.

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/serviceportal/serviceportal/internal/backend"
 	"github.com/serviceportal/serviceportal/internal/casework"
 	"github.com/serviceportal/serviceportal/internal/catalog"
 	"github.com/serviceportal/serviceportal/internal/delivery"
@@ -57,6 +58,9 @@ type Deps struct {
 	// Inbound receives over FIT-Connect; its pages answer 404 until the
 	// operator enabled it.
 	Inbound *inbound.Service
+	// Backend registers the back-end systems' API clients; nil hides
+	// the page.
+	Backend *backend.Service
 }
 
 // Handler serves the pages of one tenant's portal; paths are relative to
@@ -85,6 +89,7 @@ type Handler struct {
 	staffOIDC     *oidc.Provider
 	payments      *payment.Service
 	inbound       *inbound.Service
+	backend       *backend.Service
 }
 
 // New returns the UI handler.
@@ -92,7 +97,7 @@ func New(d Deps) *Handler {
 	return &Handler{dir: d.Tenants, catalog: d.Catalog, search: d.Search, pages: d.Pages, log: d.Log, forms: d.Forms,
 		ident: d.Identity, subs: d.Submissions, cases: d.Cases, mail: d.Mail, baseURL: d.BaseURL, cookies: d.Cookies,
 		formatAnswers: d.FormatAnswers, outbox: d.Outbox, mailbox: d.Mailbox, receipts: d.Receipts, deliveries: d.Deliveries, maturity: d.Maturity, oidc: d.OIDC, staffOIDC: d.StaffOIDC,
-		payments: d.Payments, inbound: d.Inbound}
+		payments: d.Payments, inbound: d.Inbound, backend: d.Backend}
 }
 
 // Routes registers the tenant-relative page routes on a new mux.
@@ -119,6 +124,7 @@ func (h *Handler) Routes() *http.ServeMux {
 	h.paymentRoutes(mux)
 	h.deliveryRoutes(mux)
 	h.inboundRoutes(mux)
+	h.backendClientRoutes(mux)
 	h.maturityRoutes(mux)
 	h.templateRoutes(mux)
 	mux.HandleFunc("/", h.notFound)

@@ -70,8 +70,10 @@ type staffHomeView struct {
 	CanServices bool
 	// CanPayments: admins fetch the cash office's reconciliation file.
 	CanPayments bool
-	Today       string
-	Elsewhere   []tenantLink
+	// CanInterfaces: admins register the back-end systems' API access.
+	CanInterfaces bool
+	Today         string
+	Elsewhere     []tenantLink
 }
 
 type tenantLink struct{ Name, URL string }
@@ -84,7 +86,8 @@ func (h *Handler) staffHome(w http.ResponseWriter, r *http.Request) {
 	v := staffHomeView{Name: s.info.Account.Name,
 		CanCases: h.can(r, s, identity.ViewCases, ""), CanMail: h.can(r, s, identity.ViewOutgoingMail, ""),
 		CanStaff: h.can(r, s, identity.ManageStaff, ""), CanServices: h.can(r, s, identity.ManageServices, ""),
-		CanPayments: h.payments != nil && h.can(r, s, identity.ExportPayments, ""), Today: h.clock().In(berlinTZ).Format("2006-01-02")}
+		CanPayments: h.payments != nil && h.can(r, s, identity.ExportPayments, ""), Today: h.clock().In(berlinTZ).Format("2006-01-02"),
+		CanInterfaces: h.backend != nil && h.can(r, s, identity.ManageTenant, "")}
 	if !v.CanCases {
 		// A limited caseworker may still see some services' cases.
 		_, services, ok, _ := h.ident.Authorizer().ServiceScope(r.Context(), s.principal, identity.ViewCases, s.info.Tenant.ID)
