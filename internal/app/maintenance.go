@@ -43,6 +43,10 @@ func (w *maintenanceWorker) Work(ctx context.Context, job *river.Job[maintenance
 	if err := w.uc.Identity.Cleanup(ctx); err != nil {
 		return err
 	}
+	// Expired API tokens of back-end systems that stopped asking.
+	if _, err := w.uc.Backend.DeleteExpiredTokens(ctx); err != nil {
+		return err
+	}
 	// The planner's statistics follow the data (SQLite only).
 	if err := w.uc.DB.Optimize(ctx); err != nil {
 		return err

@@ -65,6 +65,9 @@ func TestTokens(t *testing.T) {
 		if _, err := f.svc.Authenticate(ctx, tok.Value); !errors.Is(err, ErrInvalidToken) {
 			t.Fatalf("expired token: %v", err)
 		}
+		if n, err := f.svc.DeleteExpiredTokens(ctx); err != nil || n != 1 {
+			t.Fatalf("housekeeping deleted %d expired tokens, want 1: %v", n, err)
+		}
 
 		otherTok, err := f.svc.IssueToken(ctx, otherCred.ClientID, otherCred.ClientSecret)
 		if err != nil {

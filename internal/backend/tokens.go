@@ -77,3 +77,14 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Client, error
 	}
 	return s.client(ctx, tenantID, clientID)
 }
+
+// DeleteExpiredTokens removes the expired tokens of all tenants, also of
+// clients that never ask again (the housekeeping job calls it); it
+// returns how many went.
+func (s *Service) DeleteExpiredTokens(ctx context.Context) (int64, error) {
+	res, err := s.db.Exec(ctx, `DELETE FROM backend_tokens WHERE expires_at <= ?`, s.clock())
+	if err != nil {
+		return 0, fmt.Errorf("backend: delete expired tokens: %w", err)
+	}
+	return res.RowsAffected()
+}
