@@ -78,6 +78,7 @@ type FieldError struct {
 	Message string
 }
 
+// Error names the field and says what is wrong.
 func (e *FieldError) Error() string { return "backend: " + e.Field + ": " + e.Message }
 
 // Unwrap makes every FieldError an ErrInvalidClientInput.

@@ -94,6 +94,7 @@ func (s *Service) WriteAttachment(ctx context.Context, w io.Writer, a submission
 // MessageError says what is wrong with a report's message.
 type MessageError struct{ Message string }
 
+// Error says what is wrong with the message.
 func (e *MessageError) Error() string { return "backend: message: " + e.Message }
 
 // Report records what the back-end system did with an application: the

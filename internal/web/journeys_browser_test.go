@@ -8,9 +8,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
-	"github.com/pquerna/otp/totp"
 
-	"github.com/serviceportal/serviceportal/internal/identity"
 	"github.com/serviceportal/serviceportal/internal/store"
 	"github.com/serviceportal/serviceportal/internal/store/storetest"
 	"github.com/serviceportal/serviceportal/internal/web/browsertest"
@@ -69,16 +67,8 @@ func TestCaseworkerInBrowser(t *testing.T) {
 	uc.Identity.SeedDemo(context.Background())
 	res := submitDog(t, uc, "browser-1")
 	ctx := browsertest.New(t)
-	code, _ := totp.GenerateCode(identity.DemoTOTPSecret, time.Now())
+	staffLoginInBrowser(t, ctx, ts, "/dorsten", "dorsten-sachbearbeitung@demo.example")
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(ts.URL+"/dorsten/verwaltung/anmelden"),
-		chromedp.SendKeys(chromedp.ID("email"), "dorsten-sachbearbeitung@demo.example"),
-		chromedp.SendKeys(chromedp.ID("password"), demoPassword),
-		chromedp.Submit(chromedp.ID("password")),
-		chromedp.WaitVisible(chromedp.ID("code")),
-		chromedp.SendKeys(chromedp.ID("code"), code),
-		chromedp.Submit(chromedp.ID("code")),
-		chromedp.WaitVisible(chromedp.CSS(`a[href$="/verwaltung/vorgaenge"]`)),
 		browsertest.Press(`a[href$="/verwaltung/vorgaenge"]`),
 		chromedp.WaitVisible(chromedp.CSS("table.kern-table")),
 	)
