@@ -228,14 +228,8 @@ func (u *UseCases) statusLink(ctx context.Context, tenantID, submissionID string
 	if err != nil {
 		return "", ten, err
 	}
-	ts, err := u.Tenants.List(ctx)
-	if err != nil {
+	if ten, err = u.Tenants.ByID(ctx, tenantID); err != nil {
 		return "", ten, err
-	}
-	for _, t := range ts {
-		if t.ID == tenantID {
-			ten = t
-		}
 	}
 	return u.BaseURL + "/" + ten.Slug + "/status/" + token, ten, nil
 }
