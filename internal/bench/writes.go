@@ -45,6 +45,7 @@ func portalSubmissions(ctx context.Context, r *Report, c Config, p *portal, name
 	if err != nil {
 		return -1, err
 	}
+	txs0, commits0 := p.db.GroupCommits()
 	s := Loop(ctx, c.WriteWorkers, c.WriteDuration, func(ctx context.Context, _, _ int) error {
 		_, err := p.submitOne(ctx, file)
 		return err
@@ -53,6 +54,10 @@ func portalSubmissions(ctx context.Context, r *Report, c Config, p *portal, name
 	note := fmt.Sprintf("%d form values, one %d KB attachment per submission", fields, c.AttachmentSize>>10)
 	if c.AttachmentSize == 0 {
 		note = fmt.Sprintf("%d form values, no attachment", fields)
+	}
+	if txs, commits := p.db.GroupCommits(); commits > commits0 {
+		note += fmt.Sprintf("; group commit: %d write transactions in %d commits (%.1f per fsync)",
+			txs-txs0, commits-commits0, float64(txs-txs0)/float64(commits-commits0))
 	}
 	return r.add(Row{Section: "writes", Name: name, Load: fmt.Sprintf("closed %d", c.WriteWorkers), Stats: st, Note: note}), nil
 }

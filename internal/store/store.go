@@ -53,6 +53,13 @@ type DB struct {
 	write   *sql.DB
 	read    *sql.DB
 	path    string
+	// stopCheckpoints ends the background checkpoints (SQLite only).
+	stopCheckpoints func() error
+	// group batches SQLite transactions into shared commits.
+	group group
+	// writeStmts and readStmts keep SQLite statements prepared (nil on
+	// PostgreSQL, whose driver caches statements itself).
+	writeStmts, readStmts *stmtCache
 }
 
 // Options say which database to open.
@@ -107,6 +114,7 @@ func OpenFile(ctx context.Context, path string) (*DB, error) {
 	writeQ.Set("_journal_mode", "WAL")
 	writeQ.Set("_synchronous", "FULL")
 	writeQ.Set("_txlock", "immediate")
+	writeQ.Add("_pragma", fmt.Sprintf("wal_autocheckpoint(%d)", writerAutoPages))
 	write, err := sql.Open("sqlite", "file:"+path+"?"+writeQ.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -131,7 +139,14 @@ func OpenFile(ctx context.Context, path string) (*DB, error) {
 	n := max(4, 2*runtime.GOMAXPROCS(0))
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	return &DB{dialect: SQLite, write: write, read: read, path: path}, nil
+	db := &DB{dialect: SQLite, write: write, read: read, path: path,
+		writeStmts: newStmtCache(write), readStmts: newStmtCache(read)}
+	if err := db.startCheckpointer(path); err != nil {
+		write.Close()
+		read.Close()
+		return nil, err
+	}
+	return db, nil
 }
 
 func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
@@ -150,7 +165,13 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 
 // Close releases all connections.
 func (db *DB) Close() error {
-	err := db.write.Close()
+	var err error
+	db.writeStmts.close()
+	db.readStmts.close()
+	if db.stopCheckpoints != nil {
+		err = db.stopCheckpoints()
+	}
+	err = errors.Join(err, db.write.Close())
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}

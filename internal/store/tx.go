@@ -24,6 +24,9 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) (err
 	if _, ok := ctx.Value(txKey{}).(*sql.Tx); ok {
 		return fn(ctx)
 	}
+	if db.dialect == SQLite {
+		return db.groupTx(ctx, fn)
+	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
@@ -65,17 +68,57 @@ func (db *DB) reader(ctx context.Context) querier {
 // Exec runs a statement that changes data, inside the context's transaction
 // if there is one. Queries use ? placeholders on both databases.
 func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return db.writer(ctx).ExecContext(ctx, db.Rebind(query), args...)
+	q := db.Rebind(query)
+	if _, ok := ctx.Value(txKey{}).(*sql.Tx); !ok && db.dialect == SQLite {
+		// A single statement joins the group commit like any transaction.
+		var res sql.Result
+		err := db.groupTx(ctx, func(ctx context.Context) error {
+			var err error
+			res, err = db.exec(ctx, q, args)
+			return err
+		})
+		return res, err
+	}
+	return db.exec(ctx, q, args)
+}
+
+func (db *DB) exec(ctx context.Context, q string, args []any) (sql.Result, error) {
+	if tx, ok := ctx.Value(txKey{}).(*sql.Tx); ok {
+		if st := db.writeStmts.get(q); st != nil {
+			return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+		}
+	}
+	return db.writer(ctx).ExecContext(ctx, q, args...)
+}
+
+// stmt returns the cached statement for a reading query on the
+// connection the context uses, or nil.
+func (db *DB) stmt(ctx context.Context, q string) *sql.Stmt {
+	if tx, ok := ctx.Value(txKey{}).(*sql.Tx); ok {
+		if st := db.writeStmts.get(q); st != nil {
+			return tx.StmtContext(ctx, st)
+		}
+		return nil
+	}
+	return db.readStmts.get(q)
 }
 
 // Query runs a reading query, inside the context's transaction if there is one.
 func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return db.reader(ctx).QueryContext(ctx, db.Rebind(query), args...)
+	q := db.Rebind(query)
+	if st := db.stmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return db.reader(ctx).QueryContext(ctx, q, args...)
 }
 
 // QueryRow runs a reading query that returns at most one row.
 func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return db.reader(ctx).QueryRowContext(ctx, db.Rebind(query), args...)
+	q := db.Rebind(query)
+	if st := db.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return db.reader(ctx).QueryRowContext(ctx, q, args...)
 }
 
 // TxFromContext returns the transaction the context carries, for libraries
