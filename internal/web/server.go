@@ -108,9 +108,8 @@ func New(opts Options) (*Server, error) {
 	mux.HandleFunc("GET /readyz", s.readyz)
 	mux.Handle("GET /metrics", s.metrics.handler())
 	mux.Handle("GET "+static.Prefix, static.Handler())
-	mux.HandleFunc("POST /api/v1/fitconnect/callback/{id}", s.fitConnectCallback)
 	mux.Handle("/api/", api.New(api.Deps{Tenants: dir, Catalog: cat, Search: search, Subs: uc.Submissions, Forms: uc.forms,
-		Identity: uc.Identity, Backend: uc.Backend, BaseURL: s.baseURL, Log: opts.Logger}).Routes())
+		Identity: uc.Identity, Backend: uc.Backend, Inbound: uc.Inbound, BaseURL: s.baseURL, Log: opts.Logger}).Routes())
 	mux.Handle("/", s.tenantPages(pagesMux))
 
 	h := recordRoute(mux)

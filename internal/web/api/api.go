@@ -13,6 +13,7 @@ import (
 	"github.com/serviceportal/serviceportal/internal/catalog"
 	"github.com/serviceportal/serviceportal/internal/form"
 	"github.com/serviceportal/serviceportal/internal/identity"
+	"github.com/serviceportal/serviceportal/internal/inbound"
 	"github.com/serviceportal/serviceportal/internal/store"
 	"github.com/serviceportal/serviceportal/internal/submission"
 	"github.com/serviceportal/serviceportal/internal/tenant"
@@ -35,6 +36,9 @@ type Deps struct {
 	// Backend serves the back-end systems (/api/v1/backend/…); nil
 	// answers those routes with 404.
 	Backend *backend.Service
+	// Inbound takes FIT-Connect callbacks; until the operator enabled
+	// FIT-Connect they are answered with 404.
+	Inbound *inbound.Service
 	// BaseURL makes portal links absolute.
 	BaseURL string
 	Log     *slog.Logger
@@ -51,13 +55,14 @@ type Handler struct {
 	}
 	ident   *identity.Service
 	backend *backend.Service
+	inbound *inbound.Service
 	baseURL string
 	log     *slog.Logger
 }
 
 // New returns the API handler.
 func New(d Deps) *Handler {
-	return &Handler{dir: d.Tenants, catalog: d.Catalog, search: d.Search, subs: d.Subs, forms: d.Forms, ident: d.Identity, backend: d.Backend, baseURL: d.BaseURL, log: d.Log}
+	return &Handler{dir: d.Tenants, catalog: d.Catalog, search: d.Search, subs: d.Subs, forms: d.Forms, ident: d.Identity, backend: d.Backend, inbound: d.Inbound, baseURL: d.BaseURL, log: d.Log}
 }
 
 // Routes registers the API's routes below /api/v1/ on a new mux.
@@ -86,6 +91,7 @@ func (h *Handler) routes() *routeMux {
 	mux.HandleFunc("GET /api/v1/backend/submissions/{id}", h.backendSubmissionShow)
 	mux.HandleFunc("GET /api/v1/backend/submissions/{id}/attachments/{attachmentId}", h.backendAttachmentShow)
 	mux.HandleFunc("POST /api/v1/backend/submissions/{id}/events", h.backendEventCreate)
+	mux.HandleFunc("POST /api/v1/fitconnect/callback/{id}", h.fitConnectCallback)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, http.StatusNotFound, "Unbekannte API-Adresse", "Diese Adresse gibt es in der API nicht. Die Endpunkte sind unter /api/v1/ beschrieben.")
 	})
