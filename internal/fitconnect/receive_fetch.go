@@ -114,7 +114,7 @@ func (r *Receiver) Fetch(ctx context.Context, ref SubmissionRef) (*Incoming, err
 		in.problem(ProblemEncryption, "Entschlüsselung fehlgeschlagen", err.Error(), "metadata")
 		return in, nil
 	}
-	if err := ValidateMetadata(metaJSON); err != nil {
+	if err := ValidateReceivedMetadata(metaJSON); err != nil {
 		in.problem(ProblemSchema, "Metadaten ungültig", err.Error(), "metadata")
 		return in, nil
 	}
