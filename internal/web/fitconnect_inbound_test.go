@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -138,6 +139,34 @@ func TestGewerbeanzeigeReachesGladbeck(t *testing.T) {
 	gustav.get("/gladbeck/verwaltung/fitconnect-empfang").expect(200, "angenommen", `href="`+c[1]+`">Vorgang öffnen`)
 	gustav.get(c[1]).expect(200, "Übermittlung über FIT-Connect", "WSP-NRW-2026-4711", "Gewerbe anmelden",
 		"Betrieb", "Pick", "Gewerbeanmeldung.pdf")
+
+	// The Antragsbestätigung, which goes along when the office forwards the
+	// application by e-mail, carries the received data too.
+	if _, err := exec.LookPath("pdftotext"); err == nil {
+		entries, err := uc.Inbound.Entries(ctx, gladbeck.ID, 10)
+		if err != nil || len(entries) != 1 {
+			t.Fatalf("Gladbeck received %d (%v)", len(entries), err)
+		}
+		sub, err := uc.Submissions.Submission(ctx, gladbeck.ID, entries[0].LocalSubmissionID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pdf, err := uc.ReceiptPDF(ctx, sub, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command("pdftotext", "-enc", "UTF-8", "-", "-")
+		cmd.Stdin = bytes.NewReader(pdf)
+		text, err := cmd.Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"Übermittlung über FIT-Connect", "WSP-NRW-2026-4711", "Pick"} {
+			if !strings.Contains(string(text), want) {
+				t.Errorf("Antragsbestätigung lacks %q:\n%s", want, text)
+			}
+		}
+	}
 
 	// Dorsten sees none of it.
 	doris := newBrowser(t, ts)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 
+	"github.com/serviceportal/serviceportal/internal/inbound"
 	"github.com/serviceportal/serviceportal/internal/payment"
 	"github.com/serviceportal/serviceportal/internal/receipt"
 	"github.com/serviceportal/serviceportal/internal/submission"
@@ -31,7 +32,17 @@ func (u *UseCases) ReceiptPDF(ctx context.Context, s submission.Submission, stat
 		StatusURL: statusURL,
 		Footer:    "Diese Bestätigung wurde maschinell erstellt. Sie bestätigt den Eingang, nicht die Entscheidung über den Antrag.",
 	}
-	if f, ok := u.forms.Version(ctx, s.FormID, s.FormVersion); ok && s.Values != nil {
+	if secs, ok := inbound.Sections(s.Values); ok && s.FormID == inbound.FormID {
+		// Received over FIT-Connect: the transfer and its data, as the
+		// case view shows them.
+		for _, sec := range secs {
+			rs := receipt.Section{Title: sec.Title}
+			for _, row := range sec.Rows {
+				rs.Rows = append(rs.Rows, receipt.Row{Label: row.Label, Value: row.Value})
+			}
+			rc.Sections = append(rc.Sections, rs)
+		}
+	} else if f, ok := u.forms.Version(ctx, s.FormID, s.FormVersion); ok && s.Values != nil {
 		if raw, err := f.RawFromJSON(s.Values); err == nil {
 			for _, sec := range f.Summary(raw).Sections {
 				rs := receipt.Section{Title: sec.Title}
