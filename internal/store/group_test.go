@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"time"
 	"testing"
 
 	"github.com/serviceportal/serviceportal/internal/store"
@@ -106,5 +107,61 @@ func TestGroupCommitCancelledBeforeStart(t *testing.T) {
 	err := db.InTx(ctx, func(context.Context) error { ran = true; return nil })
 	if !errors.Is(err, context.Canceled) || ran {
 		t.Fatalf("err %v, ran %v", err, ran)
+	}
+}
+
+// TestNestedQueryOfTheSameText: a query run again inside the rows of the
+// same query text, in a transaction, reads its own rows, also once the
+// statement cache knows the text.
+func TestNestedQueryOfTheSameText(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t, store.SQLite)
+	ctx := context.Background()
+	for _, slug := range []string{"op0", "op1", "op2"} {
+		if _, err := db.Exec(ctx, `INSERT INTO operators (id, slug, name, short_name, created_at) VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP)`,
+			store.NewID(), slug, "Rechenzentrum "+slug, slug); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const q = `SELECT slug FROM operators WHERE slug LIKE ? ORDER BY slug`
+	for round := range 20 { // later rounds find the text cached
+		err := db.InTx(ctx, func(ctx context.Context) error {
+			rows, err := db.Query(ctx, q, "op%")
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			var got []string
+			for rows.Next() {
+				var s string
+				if err := rows.Scan(&s); err != nil {
+					return err
+				}
+				got = append(got, s)
+				inner, err := db.Query(ctx, q, "op%")
+				if err != nil {
+					return err
+				}
+				n := 0
+				for inner.Next() {
+					n++
+				}
+				inner.Close()
+				if n != 3 {
+					return fmt.Errorf("inner query saw %d rows", n)
+				}
+				if len(got) > 3 {
+					return fmt.Errorf("outer query repeats: %v", got)
+				}
+			}
+			if len(got) != 3 {
+				return fmt.Errorf("outer query saw %v", got)
+			}
+			return rows.Err()
+		})
+		if err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

@@ -82,6 +82,9 @@ func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, 
 	return db.exec(ctx, q, args)
 }
 
+// exec runs a statement; in a transaction through the statement cache,
+// which is safe for statements without rows: each runs to its end before
+// the next use of its text.
 func (db *DB) exec(ctx context.Context, q string, args []any) (sql.Result, error) {
 	if tx, ok := ctx.Value(txKey{}).(*sql.Tx); ok {
 		if st := db.writeStmts.get(q); st != nil {
@@ -91,13 +94,13 @@ func (db *DB) exec(ctx context.Context, q string, args []any) (sql.Result, error
 	return db.writer(ctx).ExecContext(ctx, q, args...)
 }
 
-// stmt returns the cached statement for a reading query on the
-// connection the context uses, or nil.
+// stmt returns the cached statement for a reading query outside a
+// transaction, or nil. Inside a transaction reads are parsed each time:
+// there, database/sql hands every use of a statement text the same
+// driver statement on the one writer connection, and a query nested in
+// the rows of the same text would share its cursor.
 func (db *DB) stmt(ctx context.Context, q string) *sql.Stmt {
-	if tx, ok := ctx.Value(txKey{}).(*sql.Tx); ok {
-		if st := db.writeStmts.get(q); st != nil {
-			return tx.StmtContext(ctx, st)
-		}
+	if _, ok := ctx.Value(txKey{}).(*sql.Tx); ok {
 		return nil
 	}
 	return db.readStmts.get(q)
