@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/serviceportal/serviceportal/internal/store"
 	"github.com/serviceportal/serviceportal/internal/store/storetest"
