@@ -117,3 +117,15 @@ func (r *Receiver) Pending(ctx context.Context) ([]SubmissionRef, error) {
 		}
 	}
 }
+
+// Status reads what the case's verified event log says about ref: whether
+// the Zustelldienst recorded this receiver's accept, or a rejection (its
+// own after 14 days, or this receiver's).
+func (r *Receiver) Status(ctx context.Context, ref SubmissionRef) (Status, []Problem, error) {
+	events, err := r.c.Poll(ctx, ref.CaseID)
+	if err != nil {
+		return StatusUnknown, nil, err
+	}
+	st, problems := StatusOf(events, Reference{SubmissionID: ref.SubmissionID, CaseID: ref.CaseID, DestinationID: r.cfg.DestinationID})
+	return st, problems, nil
+}

@@ -35,6 +35,14 @@ const (
 	ProblemAuthenticationTags = problemPrefix + "invalid-authentication-tag"
 )
 
+// Bounds on what one received submission may hold, so a hostile sender
+// cannot make the receiver hold unbounded content in memory: the number
+// of attachments and their encrypted size together.
+const (
+	MaxAttachments     = 100
+	MaxSubmissionBytes = 300 << 20
+)
+
 // ErrUnknownKey means a part was encrypted for a key this receiver does
 // not hold. That is usually the receiver's configuration, not the
 // sender's fault, so the submission is left for later, not rejected.
@@ -189,13 +197,26 @@ func (r *Receiver) fetchAttachments(ctx context.Context, in *Incoming, meta *Met
 	if !slices.Equal(announced, described) {
 		in.problem(ProblemAttachments, "Anlagen abweichend", fmt.Sprintf("angekündigt %v, in den Metadaten %v", announced, described), "metadata")
 	}
+	if len(meta.ContentStructure.Attachments) > MaxAttachments {
+		in.problem(ProblemAttachments, "Zu viele Anlagen", fmt.Sprintf("%d Anlagen, höchstens %d", len(meta.ContentStructure.Attachments), MaxAttachments), "metadata")
+		return nil
+	}
+	total := 0
 	for _, a := range meta.ContentStructure.Attachments {
 		if !slices.Contains(announced, a.AttachmentID) || !isUUID(a.AttachmentID) {
 			continue
 		}
 		tok, err := r.c.getText(ctx, r.c.submissionPath("/v1/submissions/"+url.PathEscape(in.SubmissionID)+"/attachments/"+url.PathEscape(a.AttachmentID)))
+		if errors.Is(err, ErrInvalid) {
+			in.problem(ProblemAttachments, "Anlage zu groß", err.Error(), "attachment:"+a.AttachmentID)
+			return nil
+		}
 		if err != nil {
 			return err
+		}
+		if total += len(tok); total > MaxSubmissionBytes {
+			in.problem(ProblemAttachments, "Einreichung zu groß", fmt.Sprintf("Anlagen über %d MB", MaxSubmissionBytes>>20), "attachment:"+a.AttachmentID)
+			return nil
 		}
 		in.tags.Attachments[a.AttachmentID] = AuthenticationTag(tok)
 		plain, err := r.open(tok)

@@ -368,3 +368,69 @@ func TestConfigureRefuses(t *testing.T) {
 		}
 	})
 }
+
+// TestConfirmationCatchesUp: when the accept does not get through (here:
+// the operator entered a wrong signing key), the application is in the
+// inbox once and the entry says the confirmation is outstanding; the next
+// run confirms it without storing it again. When the accept arrived by
+// other means, the event log settles the entry.
+func TestConfirmationCatchesUp(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := setup(t, db, gewerbeLeika)
+		dec, sig := f.dest.PrivateJWKs()
+		id, secret := f.dest.SubscriberClient()
+		in := inbound.ReceiverInput{DestinationID: f.dest.ID, TokenURL: f.svc.TokenURL(), SubmissionURL: f.svc.URL(),
+			ClientID: id, ClientSecret: secret, DecryptionKeys: dec, SigningKey: sig}
+		wrong := in
+		// The decryption key posing as signing key: a valid private key,
+		// but not the one the Zustelldienst knows for this destination.
+		wrong.SigningKey = strings.NewReplacer(`"alg":"RSA-OAEP-256"`, `"alg":"PS512"`, `"use":"enc"`, `"use":"sig"`).Replace(dec)
+		if _, err := f.in.Configure(ctx, f.gladbeck.ID, "account:test", wrong); err != nil {
+			t.Fatal(err)
+		}
+		first := f.send(t, kosit(t, "xgwa2.2-valid.xml"))
+		second := f.send(t, kosit(t, "xgwa2.2-valid.xml"))
+		if _, err := f.in.Sync(ctx, f.gladbeck.ID, f.receiver.ID); err == nil {
+			t.Fatal("sync with a wrong signing key reported no error")
+		}
+		for _, sent := range []fitconnect.Sent{first, second} {
+			e := f.entry(t, sent.SubmissionID)
+			if e.State != inbound.StateStored || e.LocalSubmissionID == "" || !strings.Contains(e.LastError, "Bestätigung") {
+				t.Fatalf("entry %+v", e)
+			}
+		}
+		// The authority's other system confirmed the second one meanwhile.
+		sub := f.dest.Subscriber()
+		r, err := sub.Fetch(ctx, second.SubmissionID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sub.Accept(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.in.Configure(ctx, f.gladbeck.ID, "account:test", in); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := f.in.Sync(ctx, f.gladbeck.ID, f.receiver.ID)
+		if err != nil || rep.Stored != 0 {
+			t.Fatalf("second sync %+v, %v", rep, err)
+		}
+		for _, sent := range []fitconnect.Sent{first, second} {
+			if e := f.entry(t, sent.SubmissionID); e.State != inbound.StateAccepted || e.LastError != "" {
+				t.Errorf("entry %+v", e)
+			}
+			if got := f.svc.State(sent.SubmissionID); got != "accepted" {
+				t.Errorf("Zustelldienst state %q", got)
+			}
+		}
+		var n int
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM submissions WHERE tenant_id = ? AND form_id = ?`, f.gladbeck.ID, inbound.FormID).Scan(&n); err != nil || n != 2 {
+			t.Fatalf("%d submissions stored (%v)", n, err)
+		}
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM drafts WHERE tenant_id = ?`, f.gladbeck.ID).Scan(&n); err != nil || n != 0 {
+			t.Fatalf("%d drafts left (%v)", n, err)
+		}
+	})
+}

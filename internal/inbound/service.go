@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -29,6 +30,9 @@ type Service struct {
 	tenants *tenant.Directory
 	opts    atomic.Pointer[Options]
 	queue   Enqueuer
+	// syncing serialises the syncs of one destination in this process:
+	// the poll, a callback's job and the page's button may meet.
+	syncing sync.Map // receiver id → *sync.Mutex
 }
 
 // Options are the operator's FIT-Connect settings.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 
 	"github.com/serviceportal/serviceportal/internal/fitconnect"
 	"github.com/serviceportal/serviceportal/internal/submission"
@@ -72,6 +73,9 @@ func (s *Service) Sync(ctx context.Context, tenantID, receiverID string) (Report
 }
 
 func (s *Service) sync(ctx context.Context, r Receiver) (Report, error) {
+	mu, _ := s.syncing.LoadOrStore(r.ID, &sync.Mutex{})
+	mu.(*sync.Mutex).Lock()
+	defer mu.(*sync.Mutex).Unlock()
 	var rep Report
 	rc, err := s.client(ctx, r)
 	if err != nil {
@@ -90,7 +94,7 @@ func (s *Service) sync(ctx context.Context, r Receiver) (Report, error) {
 			errs = append(errs, err)
 		}
 	}
-	n, err := s.expire(ctx, r, pending)
+	n, err := s.settle(ctx, r, rc, pending)
 	rep.Expired += n
 	return rep, errors.Join(append(errs, err)...)
 }
@@ -128,6 +132,12 @@ func (s *Service) take(ctx context.Context, r Receiver, rc *fitconnect.Receiver,
 		return errors.Join(err, s.update(ctx, r, e))
 	}
 	if e.State == StateStored || e.State == StateAccepted {
+		if len(in.Problems) > 0 {
+			// Already in the inbox from an earlier, sound fetch; what
+			// the Zustelldienst serves now differs, so it is not confirmed.
+			e.LastError = "Beim erneuten Abruf weicht die Einreichung ab: " + in.Problems[0].String()
+			return errors.Join(errors.New(e.LastError), s.update(ctx, r, e))
+		}
 		return s.confirm(ctx, r, rc, in, e)
 	}
 	problems := in.Problems
@@ -157,7 +167,10 @@ func (s *Service) take(ctx context.Context, r Receiver, rc *fitconnect.Receiver,
 }
 
 // store puts the submission, its attachments and its case into the
-// tenant's inbox in one transaction with the entry's new state.
+// tenant's inbox. The files go into a draft first, each stored (and
+// scanned, if a virus scanner is configured) on its own, so no scan runs
+// while the writer is held; then the submission takes them over in one
+// transaction with the entry's new state, as a citizen's submit does.
 func (s *Service) store(ctx context.Context, r Receiver, in *fitconnect.Incoming, serviceID string, e *Entry) error {
 	t, err := s.tenants.ByID(ctx, r.TenantID)
 	if err != nil {
@@ -167,29 +180,43 @@ func (s *Service) store(ctx context.Context, r Receiver, in *fitconnect.Incoming
 	if in.Metadata.ContentStructure.Data != nil {
 		schemaURI = in.Metadata.ContentStructure.Data.SubmissionSchema.SchemaURI
 	}
-	return s.db.InTx(ctx, func(ctx context.Context) error {
+	d, _, err := s.subs.CreateDraft(ctx, submission.NewDraft{TenantID: r.TenantID, ServiceID: serviceID, FormID: FormID, FormVersion: schemaURI})
+	if err != nil {
+		return err
+	}
+	for _, a := range in.Attachments {
+		name := a.Filename
+		if strings.TrimSpace(name) == "" {
+			name = "Anlage-" + a.AttachmentID[:8]
+		}
+		if _, err := s.subs.PutAttachment(ctx, submission.NewAttachment{TenantID: r.TenantID, DraftID: d.ID,
+			Owner: "fitconnect", FieldPath: "fitconnect:" + a.Purpose, Filename: name, ContentType: a.MimeType,
+			MaxSize: maxAttachment}, bytes.NewReader(a.Content)); err != nil {
+			s.subs.DeleteDraft(context.WithoutCancel(ctx), r.TenantID, d.ID)
+			return fmt.Errorf("Anlage %s: %w", name, err)
+		}
+	}
+	err = s.db.InTx(ctx, func(ctx context.Context) error {
 		res, err := s.subs.Submit(ctx, submission.Input{TenantID: r.TenantID, TenantCode: t.Code, ServiceID: serviceID,
 			FormID: FormID, FormVersion: schemaURI, Values: values(in), IdempotencyKey: "fitconnect:" + in.SubmissionID,
-			Actor: "fitconnect:" + r.DestinationID})
+			DraftID: d.ID, Actor: "fitconnect:" + r.DestinationID})
 		if err != nil {
 			return err
 		}
-		if res.Created {
-			for _, a := range in.Attachments {
-				name := a.Filename
-				if strings.TrimSpace(name) == "" {
-					name = "Anlage-" + a.AttachmentID[:8]
-				}
-				if _, err := s.subs.PutAttachment(ctx, submission.NewAttachment{TenantID: r.TenantID, SubmissionID: res.Submission.ID,
-					Owner: "fitconnect", FieldPath: "fitconnect:" + a.Purpose, Filename: name, ContentType: a.MimeType,
-					MaxSize: maxAttachment}, bytes.NewReader(a.Content)); err != nil {
-					return fmt.Errorf("Anlage %s: %w", name, err)
-				}
+		if !res.Created {
+			// Stored before (a lost confirmation, a parallel run): the
+			// draft's copies of the files are not needed.
+			if err := s.subs.DeleteDraft(ctx, r.TenantID, d.ID); err != nil {
+				return err
 			}
 		}
 		e.State, e.LocalSubmissionID, e.LastError = StateStored, res.Submission.ID, ""
 		return s.update(ctx, r, *e)
 	})
+	if err != nil {
+		s.subs.DeleteDraft(context.WithoutCancel(ctx), r.TenantID, d.ID)
+	}
+	return err
 }
 
 // confirm posts the accept event and records it.
@@ -203,11 +230,14 @@ func (s *Service) confirm(ctx context.Context, r Receiver, rc *fitconnect.Receiv
 		"fitconnect.submission.accepted", "submission:"+e.LocalSubmissionID, map[string]string{"fitconnect_submission": e.SubmissionID}))
 }
 
-// expire marks open entries the Zustelldienst no longer lists after its
-// 14 days: it rejected them itself.
-func (s *Service) expire(ctx context.Context, r Receiver, pending map[string]bool) (int, error) {
-	rows, err := s.db.Query(ctx, `SELECT `+entryColumns+` FROM fitconnect_inbound WHERE tenant_id = ? AND receiver_id = ? AND state = ?`,
-		r.TenantID, r.ID, StateWaiting)
+// settle ends open entries the Zustelldienst no longer lists. A waiting
+// one past 14 days was rejected by the Zustelldienst. A stored one asks
+// the event log: the accept may have arrived although its answer was
+// lost, or the Zustelldienst rejected it after 14 days, which the
+// caseworker must know since the case is in the inbox.
+func (s *Service) settle(ctx context.Context, r Receiver, rc *fitconnect.Receiver, pending map[string]bool) (int, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+entryColumns+` FROM fitconnect_inbound WHERE tenant_id = ? AND receiver_id = ? AND state IN (?, ?)`,
+		r.TenantID, r.ID, StateWaiting, StateStored)
 	if err != nil {
 		return 0, fmt.Errorf("inbound: open entries: %w", err)
 	}
@@ -218,16 +248,43 @@ func (s *Service) expire(ctx context.Context, r Receiver, pending map[string]boo
 			rows.Close()
 			return 0, err
 		}
-		if !pending[e.SubmissionID] && !s.now().Before(e.RejectAt()) {
+		if !pending[e.SubmissionID] {
 			gone = append(gone, e)
 		}
 	}
 	rows.Close()
+	expired := 0
+	var errs []error
 	for _, e := range gone {
-		e.State, e.DecidedAt = StateExpired, s.now()
+		switch e.State {
+		case StateWaiting:
+			if s.now().Before(e.RejectAt()) {
+				continue
+			}
+			e.State, e.DecidedAt = StateExpired, s.now()
+			expired++
+		case StateStored:
+			st, problems, err := rc.Status(ctx, fitconnect.SubmissionRef{DestinationID: r.DestinationID, SubmissionID: e.SubmissionID, CaseID: e.CaseID})
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			switch st {
+			case fitconnect.StatusAccepted:
+				e.State, e.DecidedAt, e.LastError = StateAccepted, s.now(), ""
+				errs = append(errs, s.audit.Record(ctx, r.TenantID, "fitconnect:"+r.DestinationID, "fitconnect.submission.accepted",
+					"submission:"+e.LocalSubmissionID, map[string]string{"fitconnect_submission": e.SubmissionID}))
+			case fitconnect.StatusRejected:
+				e.State, e.DecidedAt, e.Problems = StateExpired, s.now(), problems
+				e.LastError = "Der Zustelldienst hat die Einreichung zurückgewiesen, obwohl der Vorgang im Posteingang liegt; der Absender hält sie für abgelehnt."
+				expired++
+			default:
+				continue
+			}
+		}
 		if err := s.update(ctx, r, e); err != nil {
-			return 0, err
+			return expired, err
 		}
 	}
-	return len(gone), nil
+	return expired, errors.Join(errs...)
 }

@@ -353,7 +353,7 @@ func (s *Service) postEvent(w http.ResponseWriter, r *http.Request, acc clientAc
 		return
 	}
 	payload, err := jws.Verify(&d.sigKey.PublicKey)
-	if err != nil {
+	if err != nil || jws.Signatures[0].Header.KeyID != d.sigKid {
 		problem(w, http.StatusUnprocessableEntity, "invalid-event-signature", "signature does not verify with the destination's key")
 		return
 	}
