@@ -62,15 +62,20 @@ func setup(t *testing.T, db *store.DB, leika string) *fixture {
 	f.in = inbound.New(db, keys, audit.New(db), f.subs, catalog.New(db, dir), dir)
 	f.in.Enable(inbound.Options{TrustAnchors: f.svc.TrustAnchors(), HTTPClient: f.svc.HTTPClient(), Now: func() time.Time { return *f.clock }})
 	f.dest = f.svc.AddDestination(fitconnecttest.DestinationOptions{LeikaKey: leika, ARS: f.gladbeck.ARS, Name: "Stadt Gladbeck, Gewerbeamt"})
-	dec, sig := f.dest.PrivateJWKs()
-	id, secret := f.dest.SubscriberClient()
-	f.receiver, err = f.in.Configure(ctx, f.gladbeck.ID, "account:test", inbound.ReceiverInput{DestinationID: f.dest.ID,
-		Label: "Gewerbeamt", TokenURL: f.svc.TokenURL(), SubmissionURL: f.svc.URL(), ClientID: id, ClientSecret: secret,
-		DecryptionKeys: dec, SigningKey: sig, CallbackSecret: strings.Repeat("c", 40)})
-	if err != nil {
+	in := f.input()
+	in.Label, in.CallbackSecret = "Gewerbeamt", strings.Repeat("c", 40)
+	if f.receiver, err = f.in.Configure(ctx, f.gladbeck.ID, "account:test", in); err != nil {
 		t.Fatal(err)
 	}
 	return f
+}
+
+// input is the destination as the operator enters it, without callback.
+func (f *fixture) input() inbound.ReceiverInput {
+	dec, sig := f.dest.PrivateJWKs()
+	id, secret := f.dest.SubscriberClient()
+	return inbound.ReceiverInput{DestinationID: f.dest.ID, TokenURL: f.svc.TokenURL(), SubmissionURL: f.svc.URL(),
+		ClientID: id, ClientSecret: secret, DecryptionKeys: dec, SigningKey: sig}
 }
 
 func kosit(t *testing.T, name string) []byte {
@@ -248,12 +253,9 @@ func TestMissingKeyWaits(t *testing.T) {
 		// The operator entered another decryption key (a new one, say,
 		// before the senders learned it).
 		other := f.svc.AddDestination(fitconnecttest.DestinationOptions{LeikaKey: "99050012104001", ARS: f.gladbeck.ARS})
-		otherDec, _ := other.PrivateJWKs()
-		_, sig := f.dest.PrivateJWKs()
-		id, secret := f.dest.SubscriberClient()
-		if _, err := f.in.Configure(ctx, f.gladbeck.ID, "account:test", inbound.ReceiverInput{DestinationID: f.dest.ID,
-			TokenURL: f.svc.TokenURL(), SubmissionURL: f.svc.URL(), ClientID: id, ClientSecret: secret,
-			DecryptionKeys: otherDec, SigningKey: sig}); err != nil {
+		in := f.input()
+		in.DecryptionKeys, _ = other.PrivateJWKs()
+		if _, err := f.in.Configure(ctx, f.gladbeck.ID, "account:test", in); err != nil {
 			t.Fatal(err)
 		}
 		sent := f.send(t, kosit(t, "xgwa2.2-valid.xml"))
@@ -327,10 +329,7 @@ func TestConfigureRefuses(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		f := setup(t, db, gewerbeLeika)
-		dec, sig := f.dest.PrivateJWKs()
-		id, secret := f.dest.SubscriberClient()
-		good := inbound.ReceiverInput{DestinationID: f.dest.ID, TokenURL: f.svc.TokenURL(), SubmissionURL: f.svc.URL(),
-			ClientID: id, ClientSecret: secret, DecryptionKeys: dec, SigningKey: sig}
+		good := f.input()
 		weak := f.svc.AddDestination(fitconnecttest.DestinationOptions{LeikaKey: gewerbeLeika, ARS: "055620004004", WeakKey: true})
 		weakDec, _ := weak.PrivateJWKs()
 		dorsten, err := tenant.NewDirectory(db).BySlug(ctx, "dorsten")
@@ -349,7 +348,7 @@ func TestConfigureRefuses(t *testing.T) {
 				in.DecryptionKeys = `{"kty":"RSA","kid":"x","n":"AQAB","e":"AQAB"}`
 			}, "decryption_keys"},
 			{"2048-bit key", f.gladbeck.ID, func(in *inbound.ReceiverInput) { in.DecryptionKeys = weakDec }, "decryption_keys"},
-			{"signing key given as encryption key", f.gladbeck.ID, func(in *inbound.ReceiverInput) { in.SigningKey = dec }, "signing_key"},
+			{"signing key given as encryption key", f.gladbeck.ID, func(in *inbound.ReceiverInput) { in.SigningKey = good.DecryptionKeys }, "signing_key"},
 			{"short callback secret", f.gladbeck.ID, func(in *inbound.ReceiverInput) { in.CallbackSecret = "kurz" }, "callback_secret"},
 			{"another tenant's destination", dorsten.ID, func(*inbound.ReceiverInput) {}, "destination"},
 		}
@@ -379,14 +378,11 @@ func TestConfirmationCatchesUp(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		f := setup(t, db, gewerbeLeika)
-		dec, sig := f.dest.PrivateJWKs()
-		id, secret := f.dest.SubscriberClient()
-		in := inbound.ReceiverInput{DestinationID: f.dest.ID, TokenURL: f.svc.TokenURL(), SubmissionURL: f.svc.URL(),
-			ClientID: id, ClientSecret: secret, DecryptionKeys: dec, SigningKey: sig}
+		in := f.input()
 		wrong := in
 		// The decryption key posing as signing key: a valid private key,
 		// but not the one the Zustelldienst knows for this destination.
-		wrong.SigningKey = strings.NewReplacer(`"alg":"RSA-OAEP-256"`, `"alg":"PS512"`, `"use":"enc"`, `"use":"sig"`).Replace(dec)
+		wrong.SigningKey = strings.NewReplacer(`"alg":"RSA-OAEP-256"`, `"alg":"PS512"`, `"use":"enc"`, `"use":"sig"`).Replace(in.DecryptionKeys)
 		if _, err := f.in.Configure(ctx, f.gladbeck.ID, "account:test", wrong); err != nil {
 			t.Fatal(err)
 		}

@@ -47,7 +47,7 @@ func Sections(values map[string]any) ([]Section, bool) {
 	add("Submission-ID", str("submissionId"))
 	add("Vorgangs-ID (caseId)", str("caseId"))
 	out := []Section{head}
-	data := dataOf(values)
+	data := Data(values)
 	switch {
 	case data == nil:
 	case isXGewerbeanzeige(str("schemaUri"), data):
@@ -68,8 +68,8 @@ func Sections(values map[string]any) ([]Section, bool) {
 	return out, true
 }
 
-// dataOf returns the data as received.
-func dataOf(values map[string]any) []byte {
+// Data returns a received submission's data as it arrived.
+func Data(values map[string]any) []byte {
 	if s, ok := values["data"].(string); ok {
 		return []byte(s)
 	}
@@ -80,9 +80,6 @@ func dataOf(values map[string]any) []byte {
 	}
 	return nil
 }
-
-// Data returns a received submission's data as it arrived, for download.
-func Data(values map[string]any) []byte { return dataOf(values) }
 
 // flatten lists a JSON value's leaves by their path (Antragsteller.Name).
 func flatten(sec *Section, path string, v any) {

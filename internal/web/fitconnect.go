@@ -8,6 +8,7 @@ import (
 	"github.com/serviceportal/serviceportal/internal/delivery"
 	"github.com/serviceportal/serviceportal/internal/fitconnect"
 	"github.com/serviceportal/serviceportal/internal/gewerbeanzeige"
+	"github.com/serviceportal/serviceportal/internal/inbound"
 	"github.com/serviceportal/serviceportal/internal/submission"
 )
 
@@ -47,6 +48,7 @@ func (u *UseCases) EnableFitConnect(s FitConnectSetup) error {
 		return err
 	}
 	u.Delivery.AddAdapter(a)
-	u.enableInbound(s)
+	// Receiving trusts the same Verwaltungs-PKI as sending.
+	u.Inbound.Enable(inbound.Options{TrustAnchors: s.TrustAnchors, HTTPClient: s.HTTPClient})
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/serviceportal/serviceportal/internal/identity"
 	"github.com/serviceportal/serviceportal/internal/inbound"
 )
 
@@ -12,15 +11,8 @@ import (
 // private keys. Secrets and keys are sealed at once and never shown again;
 // the form comes back without them after an error.
 func (h *Handler) inboundConfigure(w http.ResponseWriter, r *http.Request) {
-	if !h.inboundOn(w, r) {
-		return
-	}
-	s, ok := h.requireStaff(w, r)
+	s, ok := h.inboundAdmin(w, r)
 	if !ok {
-		return
-	}
-	if !h.can(r, s, identity.ManageTenant, "") {
-		h.pages.Error(w, r, http.StatusForbidden)
 		return
 	}
 	f := newForm(r, "label", "destination", "token_url", "submission_url", "client")

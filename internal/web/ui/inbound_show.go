@@ -49,6 +49,23 @@ func (h *Handler) inboundOn(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
+// inboundAdmin is the common start of the actions that change a
+// destination: FIT-Connect on, a staff member who manages the tenant.
+func (h *Handler) inboundAdmin(w http.ResponseWriter, r *http.Request) (staff, bool) {
+	if !h.inboundOn(w, r) {
+		return staff{}, false
+	}
+	s, ok := h.requireStaff(w, r)
+	if !ok {
+		return s, false
+	}
+	if !h.can(r, s, identity.ManageTenant, "") {
+		h.pages.Error(w, r, http.StatusForbidden)
+		return s, false
+	}
+	return s, true
+}
+
 func (h *Handler) inboundShow(w http.ResponseWriter, r *http.Request) {
 	if !h.inboundOn(w, r) {
 		return

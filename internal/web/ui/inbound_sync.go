@@ -4,22 +4,14 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/serviceportal/serviceportal/internal/identity"
 	"github.com/serviceportal/serviceportal/internal/store"
 )
 
 // inboundSync takes a destination's submissions now, without waiting for
 // a callback or the next poll; useful after a key was added.
 func (h *Handler) inboundSync(w http.ResponseWriter, r *http.Request) {
-	if !h.inboundOn(w, r) {
-		return
-	}
-	s, ok := h.requireStaff(w, r)
+	s, ok := h.inboundAdmin(w, r)
 	if !ok {
-		return
-	}
-	if !h.can(r, s, identity.ManageTenant, "") {
-		h.pages.Error(w, r, http.StatusForbidden)
 		return
 	}
 	_, err := h.inbound.Sync(r.Context(), s.info.Tenant.ID, r.PathValue("id"))
@@ -39,15 +31,8 @@ func (h *Handler) inboundSync(w http.ResponseWriter, r *http.Request) {
 
 // inboundRemove deletes a destination; what it received stays.
 func (h *Handler) inboundRemove(w http.ResponseWriter, r *http.Request) {
-	if !h.inboundOn(w, r) {
-		return
-	}
-	s, ok := h.requireStaff(w, r)
+	s, ok := h.inboundAdmin(w, r)
 	if !ok {
-		return
-	}
-	if !h.can(r, s, identity.ManageTenant, "") {
-		h.pages.Error(w, r, http.StatusForbidden)
 		return
 	}
 	err := h.inbound.Remove(r.Context(), s.info.Tenant.ID, "account:"+s.info.Account.ID, r.PathValue("id"))
