@@ -3,6 +3,8 @@ package catalog_test
 import (
 	"context"
 	"errors"
+	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/serviceportal/serviceportal/internal/catalog"
@@ -125,6 +127,62 @@ func TestExternalLink(t *testing.T) {
 	want := "https://portal.example/start?ags=05562012&ars=055620012012&leika=99050012104000"
 	if got := s.ExternalLink("05562012", "055620012012"); got != want {
 		t.Errorf("ExternalLink = %s, want %s", got, want)
+	}
+}
+
+// TestShippedExternalLinksNameTheService fills every link of the shipped
+// catalogue with Dorsten's keys: each must be a complete https address,
+// and a link to a state portal's service page must name a LeiKa key. The
+// Gewerbeanmeldung's own-form entry once had no key of its own, so eleven
+// cities linked to meineverwaltung.nrw/leistung/?ars=….
+func TestShippedExternalLinksNameTheService(t *testing.T) {
+	t.Parallel()
+	f, err := catalog.DemoServices()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sj := range f.Services {
+		if sj.ExternalURL == "" {
+			continue
+		}
+		s := catalog.Service{ExternalURL: sj.ExternalURL, LeiKa: sj.LeiKa}
+		link := s.ExternalLink("05562012", "055620012012")
+		u, err := url.Parse(link)
+		if err != nil || u.Scheme != "https" || u.Host == "" || strings.Contains(link, "{") {
+			t.Errorf("%s: link %q is not a complete https address", sj.Slug, link)
+			continue
+		}
+		if rest, ok := strings.CutPrefix(u.Path, "/leistung/"); ok && !catalog.ValidLeiKa(rest) {
+			t.Errorf("%s: link %q names no LeiKa key", sj.Slug, link)
+		}
+	}
+}
+
+func TestServiceFileChecksLinksOfOnlineServices(t *testing.T) {
+	t.Parallel()
+	service := func(kind, link string) string {
+		return `{"source": "test", "services": [{"slug": "eigenes-formular", "local": true, "name": "N", "summary": "S",
+			"kind": "` + kind + `", "online_form": "f", "external_url": "` + link + `", "level": "gemeinde",
+			"fee": {"kind": "free"}, "modules": {"volltext": "V"}}]}`
+	}
+	tests := []struct {
+		kind, link, want string // want empty: valid
+	}{
+		{"online", "", ""},
+		{"online", "https://meineverwaltung.nrw/leistung/99050012104000?ars={ars}", ""},
+		{"online", "https://meineverwaltung.nrw/leistung/{leika}?ars={ars}", "no LeiKa key"},
+		{"online", "http://portal.example/{ars}", "https link template"},
+		{"external", "https://meineverwaltung.nrw/leistung/{leika}?ars={ars}", "no LeiKa key"},
+		{"external", "", "needs external_url"},
+	}
+	for _, tt := range tests {
+		_, err := catalog.ParseServiceFile(strings.NewReader(service(tt.kind, tt.link)))
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("%s %q: %v", tt.kind, tt.link, err)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("%s %q: err = %v, want it to mention %q", tt.kind, tt.link, err, tt.want)
+		}
 	}
 }
 

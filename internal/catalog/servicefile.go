@@ -86,13 +86,23 @@ func (f ServiceFile) Validate() error {
 				bad("service %q: an online service needs online_form", id)
 			}
 		case KindExternal:
-			u, err := url.Parse(strings.NewReplacer("{ags}", "0", "{ars}", "0", "{leika}", "0").Replace(s.ExternalURL))
-			if err != nil || u.Scheme != "https" || u.Host == "" {
-				bad("service %q: external_url must be an https link template, got %q", id, s.ExternalURL)
+			if s.ExternalURL == "" {
+				bad("service %q: an external service needs external_url", id)
 			}
 		case KindInfo:
 		default:
 			bad("service %q: unknown kind %q", id, s.Kind)
+		}
+		// An online service may carry the link too: its page shows it
+		// wherever the city has not adopted the form.
+		if s.ExternalURL != "" {
+			u, err := url.Parse(strings.NewReplacer("{ags}", "0", "{ars}", "0", "{leika}", "0").Replace(s.ExternalURL))
+			if err != nil || u.Scheme != "https" || u.Host == "" {
+				bad("service %q: external_url must be an https link template, got %q", id, s.ExternalURL)
+			}
+			if strings.Contains(s.ExternalURL, "{leika}") && s.LeiKa == "" {
+				bad("service %q: external_url uses {leika} but the service has no LeiKa key; write the key into the link", id)
+			}
 		}
 		if s.Level != LevelGemeinde && s.Level != LevelKreis {
 			bad("service %q: level must be gemeinde or kreis, got %q", id, s.Level)
