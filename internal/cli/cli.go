@@ -81,8 +81,16 @@ func Run(ctx context.Context, args []string, env Env) int {
 		return runUserCommand(ctx, args, env)
 	}
 	if cmd.name == "version" {
-		fmt.Fprintln(env.Stdout, "serviceportal", version())
-		return ExitOK
+		switch {
+		case len(args) == 0:
+			fmt.Fprintln(env.Stdout, "serviceportal", version())
+			return ExitOK
+		case len(args) == 1 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help"):
+			fmt.Fprintf(env.Stdout, "%s\n\n%s – %s\n", cmd.usage, cmd.name, cmd.summary)
+			return ExitOK
+		}
+		fmt.Fprintf(env.Stderr, "Fehler: version erwartet keine Argumente oder Optionen, erhalten %q.\nAufruf: %s\n", strings.Join(args, " "), cmd.usage)
+		return ExitConfig
 	}
 	fs := config.NewFlagSet(cmd.name, env.Getenv, env.Stderr)
 	fs.Usage = func() {

@@ -43,6 +43,8 @@ func TestCommandLine(t *testing.T) {
 		{"help word", nil, []string{"help"}, ExitOK, "backup", ""},
 		{"subcommand help", nil, []string{"backup", "--help"}, ExitOK, "ZIELDATEI", ""},
 		{"version", nil, []string{"version"}, ExitOK, "serviceportal ", ""},
+		{"version help", nil, []string{"version", "--help"}, ExitOK, "version – zeigt die Version", ""},
+		{"version with argument", nil, []string{"version", "--addr", "x"}, ExitConfig, "", "erwartet keine Argumente"},
 		{"unknown subcommand", nil, []string{"frobnicate"}, ExitConfig, "", "unbekannter Unterbefehl"},
 		{"unknown flag", nil, []string{"migrate", "--nope"}, ExitConfig, "", "nope"},
 		{"malformed database URL", map[string]string{"SERVICEPORTAL_DATABASE_URL": "mysql://x"}, []string{"migrate"}, ExitConfig, "", "nicht unterstützt"},
