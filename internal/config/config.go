@@ -235,8 +235,22 @@ func checkDatabaseURL(raw string) error {
 	if u.Host == "" && u.Query().Get("host") == "" {
 		return errors.New("SERVICEPORTAL_DATABASE_URL/--database-url: kein Server angegeben; z. B. postgres://postgres@127.0.0.1:5432/serviceportal oder postgres:///serviceportal?host=/var/run/postgresql")
 	}
+	// The driver would refuse these only when connecting, and the portal
+	// would call a mistyped URL "nicht erreichbar".
+	for _, hostPort := range strings.Split(u.Host, ",") {
+		if _, port, err := net.SplitHostPort(hostPort); err == nil && port != "" {
+			if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 {
+				return fmt.Errorf("SERVICEPORTAL_DATABASE_URL/--database-url: Port %q ist ungültig (1–65535)", port)
+			}
+		}
+	}
+	if mode := u.Query().Get("sslmode"); mode != "" && !sslModes[mode] {
+		return fmt.Errorf("SERVICEPORTAL_DATABASE_URL/--database-url: sslmode %q ist unbekannt; erlaubt sind disable, allow, prefer, require, verify-ca, verify-full", mode)
+	}
 	return nil
 }
+
+var sslModes = map[string]bool{"disable": true, "allow": true, "prefer": true, "require": true, "verify-ca": true, "verify-full": true}
 
 // UsesPostgres reports whether the configuration selects PostgreSQL.
 func (c Config) UsesPostgres() bool { return c.DatabaseURL != "" }

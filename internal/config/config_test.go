@@ -55,6 +55,9 @@ func TestInvalidConfiguration(t *testing.T) {
 		"mysql URL":          {map[string]string{"SERVICEPORTAL_DATABASE_URL": "mysql://root@localhost/sp"}, "nicht unterstützt"},
 		"malformed URL":      {map[string]string{"SERVICEPORTAL_DATABASE_URL": "postgres://%zz"}, "fehlerhaft"},
 		"URL without server": {map[string]string{"SERVICEPORTAL_DATABASE_URL": "postgres:///sp"}, "kein Server"},
+		"URL port too large": {map[string]string{"SERVICEPORTAL_DATABASE_URL": "postgres://postgres@127.0.0.1:99999/sp"}, "Port \"99999\""},
+		"second host's port": {map[string]string{"SERVICEPORTAL_DATABASE_URL": "postgres://db1:5432,db2:0/sp"}, "Port \"0\""},
+		"unknown sslmode":    {map[string]string{"SERVICEPORTAL_DATABASE_URL": "postgres://postgres@127.0.0.1/sp?sslmode=off"}, "sslmode"},
 		"base URL ftp":       {map[string]string{"SERVICEPORTAL_BASE_URL": "ftp://example.org"}, "BASE_URL"},
 		"demo not bool":      {map[string]string{"SERVICEPORTAL_DEMO": "vielleicht"}, "Wahrheitswert"},
 		"log format":         {map[string]string{"SERVICEPORTAL_LOG_FORMAT": "xml"}, "LOG_FORMAT"},
@@ -65,9 +68,11 @@ func TestInvalidConfiguration(t *testing.T) {
 			t.Errorf("%s: err = %v, want it to mention %q", name, err, tt.want)
 		}
 	}
-	// The Unix-socket form is valid.
-	if _, err := NewFlagSet("serve", env(map[string]string{"SERVICEPORTAL_DATABASE_URL": "postgres:///sp?host=/var/run/postgresql"}), io.Discard).Parse(nil); err != nil {
-		t.Errorf("socket URL rejected: %v", err)
+	// The Unix-socket form, several hosts and a port-less host are valid.
+	for _, ok := range []string{"postgres:///sp?host=/var/run/postgresql", "postgres://db1:5432,db2:5433/sp?sslmode=verify-full", "postgresql://postgres@[::1]/sp"} {
+		if _, err := NewFlagSet("serve", env(map[string]string{"SERVICEPORTAL_DATABASE_URL": ok}), io.Discard).Parse(nil); err != nil {
+			t.Errorf("%s rejected: %v", ok, err)
+		}
 	}
 }
 
