@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/serviceportal/serviceportal/internal/catalog"
@@ -107,6 +108,7 @@ func New(log *slog.Logger) (*Renderer, error) {
 		"lvl":       levelLabel,
 		"shorten":   shorten,
 		"hasFile":   hasFileField,
+		"formItems": formItems,
 		"width":     widthClass,
 		"date":      func(t time.Time) string { return t.In(berlin).Format("02.01.2006") },
 		"datetime":  func(t time.Time) string { return t.In(berlin).Format("02.01.2006, 15:04 Uhr") },
@@ -145,8 +147,9 @@ func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, 
 	d.CSRF = info.CSRF
 	d.RequestID = info.ID
 	d.Year = time.Now().Year()
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout.html", d); err != nil {
+	buf := buffers.Get().(*bytes.Buffer)
+	defer putBuffer(buf)
+	if err := t.ExecuteTemplate(buf, "layout.html", d); err != nil {
 		r.log.ErrorContext(req.Context(), "render", "view", view, "err", err, "request_id", info.ID)
 		if view != "error" {
 			r.Error(w, req, http.StatusInternalServerError)
@@ -158,6 +161,22 @@ func (r *Renderer) Render(w http.ResponseWriter, req *http.Request, status int, 
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// buffers keeps page buffers between requests: a large form page is 30 KB
+// or more, and growing a fresh buffer to that size for every request
+// allocated about 50 KB of garbage per 60-field step (BenchmarkStepPage60:
+// 175 KB a page before, 125 KB after).
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// putBuffer returns buf to the pool unless an unusually large page grew
+// it, so that one such page does not pin its memory.
+func putBuffer(buf *bytes.Buffer) {
+	if buf.Cap() > 1<<20 {
+		return
+	}
+	buf.Reset()
+	buffers.Put(buf)
 }
 
 // ErrorView explains an error page in German.

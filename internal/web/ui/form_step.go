@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/serviceportal/serviceportal/internal/form"
 	"github.com/serviceportal/serviceportal/internal/submission"
@@ -34,25 +35,57 @@ func (h *Handler) formStepShow(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) renderStep(w http.ResponseWriter, r *http.Request, app *application, stepID string, problems []form.Problem, status int, saved bool) {
-	st := app.form.Evaluate(app.raw, h.clock())
-	if !st.StepVisible(stepID) {
-		http.Redirect(w, r, app.base, http.StatusSeeOther)
+	h.RenderStepPage(w, r, StepPage{Form: app.form, Raw: app.raw, StepID: stepID, Problems: problems,
+		Service: app.service.Name, Base: app.base, ExpiresAt: app.draft.ExpiresAt, Saved: saved}, status)
+}
+
+// StepPage is one step page of an application: the draft's form and
+// answers, the step, and what the last validation found.
+type StepPage struct {
+	// Form is the form version of the draft, Raw its answers as stored.
+	Form *form.Form
+	Raw  map[string][]string
+	// StepID is the step to show.
+	StepID string
+	// Problems are the last validation's findings; nil on first display.
+	Problems []form.Problem
+	// Service is the service's name, above the heading and in the title.
+	Service string
+	// Base is the draft's URL (…/antrag/{form}/e/{token}); the step's
+	// form posts below it.
+	Base string
+	// ExpiresAt is when the draft is deleted, shown on the page.
+	ExpiresAt time.Time
+	// Saved shows the resume link after "Speichern und später weitermachen".
+	Saved bool
+}
+
+// RenderStepPage writes one step of an application: the error summary
+// linking each problem to its field, the step's fields with their hints,
+// errors and ARIA links, inside the layout. A step the answers skip
+// redirects to the draft, an unknown one is not found. Every step page of
+// the portal goes through here; it takes no draft or store so that the
+// page's cost can be measured on its own (goal 7.1.5, BenchmarkStepPage60).
+func (h *Handler) RenderStepPage(w http.ResponseWriter, r *http.Request, p StepPage, status int) {
+	st := p.Form.Evaluate(p.Raw, h.clock())
+	if !st.StepVisible(p.StepID) {
+		http.Redirect(w, r, p.Base, http.StatusSeeOther)
 		return
 	}
-	view, err := st.Step(stepID, problems)
+	view, err := st.Step(p.StepID, p.Problems)
 	if err != nil {
 		h.notFound(w, r)
 		return
 	}
-	v := stepView{Step: view, Service: app.service.Name, Action: app.base + "/schritt/" + stepID,
-		ResumeURL: h.baseURL + app.base, ExpiresAt: expiryText(app.draft.ExpiresAt), Saved: saved}
+	v := stepView{Step: view, Service: p.Service, Action: p.Base + "/schritt/" + p.StepID,
+		ResumeURL: h.baseURL + p.Base, ExpiresAt: expiryText(p.ExpiresAt), Saved: p.Saved}
 	if hasFile(view) {
 		v.Action += "?csrf=" + urlQuery(requestCSRF(r))
 	}
 	if view.PrevStepID != "" {
-		v.Back = app.base + "/schritt/" + view.PrevStepID
+		v.Back = p.Base + "/schritt/" + view.PrevStepID
 	}
-	title := view.Title + " – " + app.service.Name
+	title := view.Title + " – " + p.Service
 	if len(view.Errors) > 0 {
 		title = "Fehler: " + title
 	}
