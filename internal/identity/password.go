@@ -100,14 +100,26 @@ func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
 		return "", err
 	}
 	defer h.release()
-	return hashWith(h.params, password), nil
+	return hashWith(h.params, password)
 }
 
-func hashWith(p Argon2Params, password string) string {
+func hashWith(p Argon2Params, password string) (string, error) {
 	salt := make([]byte, p.SaltLen)
 	rand.Read(salt)
-	key := argon2.IDKey([]byte(password), salt, p.Time, p.MemoryKiB, p.Threads, uint32(p.KeyLen)) // #nosec G115 -- KeyLen comes from Argon2Params (32 bytes)
-	return encodePHC(p, salt, key)
+	key, err := deriveKey(p, password, salt, p.KeyLen)
+	if err != nil {
+		return "", err
+	}
+	return encodePHC(p, salt, key), nil
+}
+
+// deriveKey runs argon2id in a low-priority hash worker (see workerPool).
+func deriveKey(p Argon2Params, password string, salt []byte, keyLen int) ([]byte, error) {
+	return hashWorkers().derive(hashRequest{
+		Password: []byte(password), Salt: salt,
+		Time: p.Time, MemoryKiB: p.MemoryKiB, Threads: p.Threads,
+		KeyLen: uint32(keyLen), // #nosec G115 -- key lengths come from Argon2Params or a decoded hash (at most a few dozen bytes)
+	})
 }
 
 var b64 = base64.RawStdEncoding
@@ -156,7 +168,10 @@ func (h *Hasher) Verify(ctx context.Context, password, encoded string) (ok, need
 		return false, false, err
 	}
 	defer h.release()
-	got := argon2.IDKey([]byte(password), salt, p.Time, p.MemoryKiB, p.Threads, uint32(len(want))) // #nosec G115 -- the stored key is 32 bytes long
+	got, err := deriveKey(p, password, salt, len(want))
+	if err != nil {
+		return false, false, err
+	}
 	ok = subtle.ConstantTimeCompare(got, want) == 1
 	return ok, ok && p != h.params, nil
 }
