@@ -110,11 +110,21 @@ var errThrottled = errors.New("throttled")
 // guesses cannot all slip through before the first failure is recorded;
 // Success (or Cancel) takes the count back. A refused attempt changes
 // nothing, so waiting the announced time always works.
+//
+// A refused attempt is answered from a read alone: during a flood almost
+// every attempt is refused, and none of them should queue for the writer.
 func (t *Throttle) Attempt(ctx context.Context, kind Kind, email, ip string) (allowed bool, retryAfter time.Duration, err error) {
-	var wait time.Duration
+	buckets := t.buckets(kind, email, ip)
+	wait, err := t.pending(ctx, buckets)
+	if err != nil {
+		return false, 0, err
+	}
+	if wait > 0 {
+		return false, roundUp(wait), nil
+	}
 	err = t.db.InTx(ctx, func(ctx context.Context) error {
 		now := t.now()
-		for _, b := range t.buckets(kind, email, ip) {
+		for _, b := range buckets {
 			// The upsert takes the row's lock (PostgreSQL) or the write lock
 			// (SQLite) before the counter is read, which makes check and count
 			// one step across instances. A counter older than the decay starts
@@ -143,13 +153,44 @@ func (t *Throttle) Attempt(ctx context.Context, kind Kind, email, ip string) (al
 		return nil
 	})
 	if errors.Is(err, errThrottled) {
-		// Whole seconds, rounded up, as Retry-After carries them.
-		return false, (wait + time.Second - 1).Truncate(time.Second), nil
+		return false, roundUp(wait), nil
 	}
 	if err != nil {
 		return false, 0, err
 	}
 	return true, 0, nil
+}
+
+// pending returns how long the buckets still ask a new attempt to wait,
+// read outside any transaction. It is the wait Attempt's transaction would
+// find, since counting this attempt makes the newest failure the previous
+// one. Attempt checks again inside its transaction, so a stale read can only
+// let an attempt through to that check, never count a refused one.
+func (t *Throttle) pending(ctx context.Context, buckets []bucket) (time.Duration, error) {
+	now := t.now()
+	var wait time.Duration
+	for _, b := range buckets {
+		var failures int
+		var last time.Time
+		err := t.db.QueryRow(ctx, `SELECT failures, last_failure_at FROM login_failures WHERE bucket = ?`, b.key).Scan(&failures, &last)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return 0, fmt.Errorf("identity: login throttle: %w", err)
+		}
+		if last.Before(now.Add(-t.policy.Decay)) {
+			continue
+		}
+		wait = max(wait, last.Add(t.delay(failures, b.free)).Sub(now))
+	}
+	return wait, nil
+}
+
+// roundUp gives a wait in whole seconds, rounded up, as Retry-After carries
+// them: never a moment that would still be refused.
+func roundUp(wait time.Duration) time.Duration {
+	return (wait + time.Second - 1).Truncate(time.Second)
 }
 
 // Success clears the address's counter after a correct login and takes

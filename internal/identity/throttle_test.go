@@ -143,3 +143,49 @@ func TestThrottleBurst(t *testing.T) {
 		}
 	})
 }
+
+// TestThrottleRefusesWithoutTheWriter keeps a login flood off the writer:
+// an attempt that must wait is refused from a read, even while another
+// transaction holds the writer.
+func TestThrottleRefusesWithoutTheWriter(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		c := newClock()
+		th := NewThrottle(db, DefaultThrottle, c.Now)
+		for i := range 6 {
+			if ok, _, err := th.Attempt(ctx, Citizen, "erika@example.org", "192.0.2.7"); err != nil || !ok {
+				t.Fatalf("attempt %d: %v, %v", i+1, ok, err)
+			}
+		}
+		held, release := make(chan struct{}), make(chan struct{})
+		done := make(chan error, 1)
+		go func() {
+			done <- db.InTx(ctx, func(ctx context.Context) error {
+				if _, err := db.Exec(ctx, `INSERT INTO login_failures (bucket, failures, last_failure_at) VALUES ('n:198.51.100.1', 1, ?)`, c.Now()); err != nil {
+					return err
+				}
+				close(held)
+				select {
+				case <-release:
+				case <-time.After(3 * time.Second):
+				}
+				return nil
+			})
+		}()
+		<-held
+		start := time.Now()
+		ok, wait, err := th.Attempt(ctx, Citizen, "erika@example.org", "192.0.2.7")
+		took := time.Since(start)
+		close(release)
+		if took > 2*time.Second {
+			t.Fatalf("the refusal waited %v for the writer", took)
+		}
+		if err != nil || ok || wait != time.Second {
+			t.Fatalf("refusal while the writer is busy: %v, %v, %v; want refused after 1s without waiting", ok, wait, err)
+		}
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	})
+}
