@@ -112,10 +112,28 @@ func Run(ctx context.Context, args []string, env Env) int {
 		return ExitConfig
 	}
 	if err := cmd.run(ctx, cfg, fs.Args(), env); err != nil {
-		fmt.Fprintf(env.Stderr, "Fehler: %s\n", err)
-		return ExitError
+		return reportError(env, err)
 	}
 	return ExitOK
+}
+
+// configError is a configuration mistake a command finds only once it needs
+// the setting; it ends like one found while parsing, with ExitConfig.
+type configError struct{ err error }
+
+func (e configError) Error() string { return e.err.Error() }
+func (e configError) Unwrap() error { return e.err }
+
+// reportError prints a command's error as one German sentence and returns
+// its exit code.
+func reportError(env Env, err error) int {
+	var ce configError
+	if errors.As(err, &ce) {
+		fmt.Fprintf(env.Stderr, "Fehler in der Konfiguration:\n%s\n", indent(ce.Error()))
+		return ExitConfig
+	}
+	fmt.Fprintf(env.Stderr, "Fehler: %s\n", err)
+	return ExitError
 }
 
 func indent(s string) string {
@@ -163,11 +181,11 @@ func runUserCommand(ctx context.Context, args []string, env Env) int {
 		stdin = strings.NewReader("")
 	}
 	if err := runUser(ctx, cfg, args, env, stdin); err != nil {
-		fmt.Fprintf(env.Stderr, "Fehler: %s\n", err)
 		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(env.Stderr, "Fehler: %s\n", err)
 			return ExitOK
 		}
-		return ExitError
+		return reportError(env, err)
 	}
 	return ExitOK
 }

@@ -24,6 +24,7 @@ func TestCommandLine(t *testing.T) {
 	t.Parallel()
 	dataDir := t.TempDir()
 	notADir := filepath.Join(t.TempDir(), "file")
+	busyDir := t.TempDir()
 	os.WriteFile(notADir, []byte("x"), 0o600)
 	busy, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -51,7 +52,10 @@ func TestCommandLine(t *testing.T) {
 		{"malformed address", map[string]string{"SERVICEPORTAL_ADDR": "localhost"}, nil, ExitConfig, "", "host:port"},
 		{"unreachable database", map[string]string{"SERVICEPORTAL_DATABASE_URL": "postgres://postgres@127.0.0.1:1/sp?connect_timeout=2"}, []string{"migrate"}, ExitError, "", "nicht erreichbar"},
 		{"unwritable data folder", map[string]string{"SERVICEPORTAL_DATA": notADir}, []string{"migrate"}, ExitError, "", "lässt sich nicht öffnen"},
-		{"port in use", map[string]string{"SERVICEPORTAL_DATA": t.TempDir(), "SERVICEPORTAL_ADDR": busy.Addr().String()}, []string{"serve"}, ExitError, "", "schon belegt"},
+		{"port in use", map[string]string{"SERVICEPORTAL_DATA": busyDir, "SERVICEPORTAL_ADDR": busy.Addr().String()}, []string{"serve"}, ExitError, "", "schon belegt"},
+		{"malformed master key", map[string]string{"SERVICEPORTAL_DATA": t.TempDir(), "SERVICEPORTAL_MASTER_KEY": "geheim"}, []string{"serve"}, ExitConfig, "", "SERVICEPORTAL_MASTER_KEY muss"},
+		{"PostgreSQL without master key", map[string]string{"SERVICEPORTAL_DATABASE_URL": "postgres://postgres@127.0.0.1:1/sp", "SERVICEPORTAL_DEMO": "false"}, []string{"serve"}, ExitConfig, "", "SERVICEPORTAL_MASTER_KEY gesetzt"},
+		{"user add with a malformed master key", map[string]string{"SERVICEPORTAL_DATA": t.TempDir(), "SERVICEPORTAL_MASTER_KEY": "geheim"}, []string{"user", "add", "--name", "A", "--email", "a@example.org", "--role", "region_admin"}, ExitConfig, "", "SERVICEPORTAL_MASTER_KEY muss"},
 		{"backup needs a target", map[string]string{"SERVICEPORTAL_DATA": dataDir}, []string{"backup"}, ExitConfig, "", "erwartet 1 Argument"},
 		{"backup of PostgreSQL", map[string]string{"SERVICEPORTAL_DATABASE_URL": "postgres://postgres@127.0.0.1/sp"}, []string{"backup", "x.db"}, ExitError, "", "pg_dump"},
 		{"migrate", map[string]string{"SERVICEPORTAL_DATA": dataDir}, []string{"migrate"}, ExitOK, "Schemastand", ""},
@@ -65,6 +69,10 @@ func TestCommandLine(t *testing.T) {
 		if strings.Contains(errOut, "goroutine ") || strings.Contains(errOut, "panic") {
 			t.Errorf("%s: stack trace on stderr:\n%s", tt.name, errOut)
 		}
+	}
+	// A port in use is found before the database is created or migrated.
+	if entries, err := os.ReadDir(busyDir); err != nil || len(entries) > 0 {
+		t.Errorf("serve on a busy port left %v in the data folder (%v)", entries, err)
 	}
 }
 

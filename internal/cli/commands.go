@@ -14,19 +14,26 @@ import (
 	"github.com/serviceportal/serviceportal/internal/tenant"
 )
 
+// runServe starts the portal. The master key and the address are checked
+// before the database is opened,
+// so a configuration that cannot serve never creates or migrates one.
 func runServe(ctx context.Context, cfg config.Config, _ []string, env Env) error {
 	log := app.NewLogger(cfg, env.Stderr)
+	if err := app.CheckMasterKey(cfg); err != nil {
+		return configError{err}
+	}
+	ln, err := app.Listen(cfg.Addr)
+	if err != nil {
+		return err
+	}
 	db, applied, err := app.OpenDatabase(ctx, cfg)
 	if err != nil {
+		ln.Close()
 		return err
 	}
 	defer db.Close()
 	if applied > 0 {
 		log.Info("database migrated", "applied", applied, "version", store.LatestVersion())
-	}
-	ln, err := app.Listen(cfg.Addr)
-	if err != nil {
-		return err
 	}
 	if cfg.BaseURLDefaulted {
 		// With port 0 the system picks the port; links must carry the real one.

@@ -44,6 +44,9 @@ func runUser(ctx context.Context, cfg config.Config, args []string, env Env, std
 	if uf.name == "" || uf.email == "" || uf.role == "" {
 		return errors.New("--name, --email und --role sind nötig")
 	}
+	if err := app.CheckMasterKey(cfg); err != nil {
+		return configError{err}
+	}
 	db, _, err := app.OpenDatabase(ctx, cfg)
 	if err != nil {
 		return err
