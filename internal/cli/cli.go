@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/serviceportal/serviceportal/internal/config"
+	"github.com/serviceportal/serviceportal/internal/identity"
 )
 
 // Version is set at build time with -ldflags "-X …/internal/cli.Version=v1.2.3".
@@ -111,6 +112,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "Fehler: %s erwartet %d Argument(e), erhalten %d.\nAufruf: %s\n", cmd.name, cmd.needsArgs, fs.NArg(), cmd.usage)
 		return ExitConfig
 	}
+	identity.SetHashWorkers(cfg.HashWorkers)
 	if err := cmd.run(ctx, cfg, fs.Args(), env); err != nil {
 		return reportError(env, err)
 	}
@@ -176,6 +178,7 @@ func runUserCommand(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(env.Stderr, "Fehler in der Konfiguration:\n%s\n", indent(err.Error()))
 		return ExitConfig
 	}
+	identity.SetHashWorkers(cfg.HashWorkers)
 	stdin := env.Stdin
 	if stdin == nil {
 		stdin = strings.NewReader("")

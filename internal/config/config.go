@@ -36,6 +36,11 @@ type Config struct {
 	// RetentionDays deletes the answers and files of a case this many days
 	// after it was closed; 0 keeps them.
 	RetentionDays int
+	// HashWorkers is how many low-priority processes hash passwords: -1
+	// (the default) one per core, 0 none (hashes run in the portal process).
+	// Fewer than cores keeps pages faster during a login flood at the cost
+	// of login throughput (docs/benchmarks.md, "Login flood").
+	HashWorkers int
 	// MasterKey (base64, 32 bytes) wraps the tenants' data keys and derives
 	// the session secrets. Empty: a key file in the data folder is used
 	// (created on first start) – fine for one host, not for a cluster.
@@ -84,7 +89,7 @@ type setting struct {
 	def             string
 }
 
-func settings(c *Config, demo, retention, staffMFA *string) []setting {
+func settings(c *Config, demo, retention, staffMFA, hashWorkers *string) []setting {
 	return []setting{
 		{"addr", "SERVICEPORTAL_ADDR", "Adresse und Port, auf denen das Portal lauscht", &c.Addr, DefaultAddr},
 		{"data", "SERVICEPORTAL_DATA", "Datenordner (SQLite-Datenbank)", &c.DataDir, DefaultDataDir},
@@ -93,6 +98,7 @@ func settings(c *Config, demo, retention, staffMFA *string) []setting {
 		{"demo", "SERVICEPORTAL_DEMO", "Demo-Region und Demo-Zugänge anlegen (true/false)", demo, "true"},
 		{"log-format", "SERVICEPORTAL_LOG_FORMAT", "Protokollformat: text oder json", &c.LogFormat, "text"},
 		{"retention-days", "SERVICEPORTAL_RETENTION_DAYS", "Antragsdaten so viele Tage nach Abschluss des Vorgangs löschen (0: behalten)", retention, "0"},
+		{"hash-workers", "SERVICEPORTAL_HASH_WORKERS", "Prozesse mit niedriger Priorität für Passwort-Hashes (leer: einer je Kern; 0: im Portalprozess)", hashWorkers, ""},
 		{"master-key", "SERVICEPORTAL_MASTER_KEY", "Hauptschlüssel (32 Byte, Base64); leer: Schlüsseldatei im Datenordner", &c.MasterKey, ""},
 		{"oidc-issuer", "SERVICEPORTAL_OIDC_ISSUER", "OpenID-Provider für die Bürgeranmeldung (BundID), https-Adresse; leer: keine Anmeldung mit BundID", &c.OIDCIssuer, ""},
 		{"oidc-client-id", "SERVICEPORTAL_OIDC_CLIENT_ID", "Client-ID des Portals beim OpenID-Provider", &c.OIDCClientID, ""},
@@ -116,6 +122,7 @@ type FlagSet struct {
 	demo      string
 	retention string
 	staffMFA  string
+	hashWork  string
 }
 
 // NewFlagSet registers the settings on a new flag set named name. Usage
@@ -123,7 +130,7 @@ type FlagSet struct {
 func NewFlagSet(name string, getenv func(string) string, out io.Writer) *FlagSet {
 	fs := &FlagSet{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError)}
 	fs.SetOutput(out)
-	for _, s := range settings(&fs.cfg, &fs.demo, &fs.retention, &fs.staffMFA) {
+	for _, s := range settings(&fs.cfg, &fs.demo, &fs.retention, &fs.staffMFA, &fs.hashWork) {
 		def := s.def
 		if v, ok := lookup(getenv, s.env); ok {
 			def = v
@@ -151,6 +158,12 @@ func (fs *FlagSet) Parse(args []string) (Config, error) {
 	c.Demo = demo
 	if c.RetentionDays, err = strconv.Atoi(fs.retention); err != nil || c.RetentionDays < 0 {
 		return c, fmt.Errorf("SERVICEPORTAL_RETENTION_DAYS/--retention-days: %q ist keine Zahl von Tagen (0 oder mehr)", fs.retention)
+	}
+	c.HashWorkers = -1
+	if fs.hashWork != "" {
+		if c.HashWorkers, err = strconv.Atoi(fs.hashWork); err != nil || c.HashWorkers < 0 || c.HashWorkers > 64 {
+			return c, fmt.Errorf("SERVICEPORTAL_HASH_WORKERS/--hash-workers: %q ist keine Anzahl von 0 bis 64 (leer: einer je Kern)", fs.hashWork)
+		}
 	}
 	if c.StaffOIDCProviderMFA, err = strconv.ParseBool(fs.staffMFA); err != nil {
 		return c, fmt.Errorf("SERVICEPORTAL_STAFF_OIDC_PROVIDER_MFA/--staff-oidc-provider-mfa: %q ist kein Wahrheitswert; erlaubt sind true oder false", fs.staffMFA)

@@ -16,7 +16,7 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != "127.0.0.1:8080" || c.DataDir != "./data" || c.DatabaseURL != "" || !c.Demo || c.BaseURL != "http://127.0.0.1:8080" || c.UsesPostgres() {
+	if c.Addr != "127.0.0.1:8080" || c.DataDir != "./data" || c.DatabaseURL != "" || !c.Demo || c.BaseURL != "http://127.0.0.1:8080" || c.UsesPostgres() || c.HashWorkers != -1 {
 		t.Fatalf("defaults: %+v", c)
 	}
 }
@@ -28,6 +28,7 @@ func TestEnvironmentAndFlags(t *testing.T) {
 		"SERVICEPORTAL_DATABASE_URL": "postgres://sp:geheim@db:5432/sp",
 		"SERVICEPORTAL_BASE_URL":     "https://serviceportal.emscher-lippe.de/",
 		"SERVICEPORTAL_DEMO":         "false",
+		"SERVICEPORTAL_HASH_WORKERS": "1",
 	})
 	c, err := NewFlagSet("serve", e, io.Discard).Parse([]string{"--addr", "127.0.0.1:9001"})
 	if err != nil {
@@ -36,7 +37,7 @@ func TestEnvironmentAndFlags(t *testing.T) {
 	if c.Addr != "127.0.0.1:9001" {
 		t.Errorf("flag did not win over environment: %s", c.Addr)
 	}
-	if !c.UsesPostgres() || c.Demo || c.BaseURL != "https://serviceportal.emscher-lippe.de" {
+	if !c.UsesPostgres() || c.Demo || c.BaseURL != "https://serviceportal.emscher-lippe.de" || c.HashWorkers != 1 {
 		t.Errorf("environment not applied: %+v", c)
 	}
 	if got := c.RedactedDatabaseURL(); strings.Contains(got, "geheim") {
@@ -61,6 +62,8 @@ func TestInvalidConfiguration(t *testing.T) {
 		"base URL ftp":       {map[string]string{"SERVICEPORTAL_BASE_URL": "ftp://example.org"}, "BASE_URL"},
 		"demo not bool":      {map[string]string{"SERVICEPORTAL_DEMO": "vielleicht"}, "Wahrheitswert"},
 		"log format":         {map[string]string{"SERVICEPORTAL_LOG_FORMAT": "xml"}, "LOG_FORMAT"},
+		"hash workers":       {map[string]string{"SERVICEPORTAL_HASH_WORKERS": "viele"}, "HASH_WORKERS"},
+		"negative workers":   {map[string]string{"SERVICEPORTAL_HASH_WORKERS": "-1"}, "HASH_WORKERS"},
 	}
 	for name, tt := range tests {
 		_, err := NewFlagSet("serve", env(tt.env), io.Discard).Parse(nil)

@@ -30,23 +30,42 @@ type workerPool struct {
 	warnOnce sync.Once
 }
 
-// newWorkerPool returns a pool of n worker slots, started on demand.
+// newWorkerPool returns a pool of n worker slots, started on demand; with
+// none, every hash runs in process.
 func newWorkerPool(n int) *workerPool {
 	p := &workerPool{idle: make(chan *hashWorker, n)}
 	for range n {
 		p.idle <- nil
 	}
+	p.disabled.Store(n == 0)
 	return p
 }
 
 var (
 	poolOnce   sync.Once
 	sharedPool *workerPool
+	poolSize   atomic.Int64 // set by SetHashWorkers; 0 until then
+	poolSet    atomic.Bool
 )
 
-// hashWorkers returns the process's pool: one worker per core.
+// SetHashWorkers sets how many worker processes hash passwords: n < 0 one
+// per core (the default), 0 none (hashes run in the portal process). Fewer
+// workers than cores leave pages more room during a login flood and give
+// fewer logins per second. It takes effect only before the first hash.
+func SetHashWorkers(n int) {
+	poolSize.Store(int64(n))
+	poolSet.Store(true)
+}
+
+// hashWorkers returns the process's pool, sized on first use.
 func hashWorkers() *workerPool {
-	poolOnce.Do(func() { sharedPool = newWorkerPool(runtime.NumCPU()) })
+	poolOnce.Do(func() {
+		n := runtime.NumCPU()
+		if poolSet.Load() && poolSize.Load() >= 0 {
+			n = int(poolSize.Load())
+		}
+		sharedPool = newWorkerPool(n)
+	})
 	return sharedPool
 }
 

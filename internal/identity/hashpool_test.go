@@ -73,6 +73,22 @@ func TestHashWorkers(t *testing.T) {
 	}
 }
 
+// TestNoHashWorkers covers SERVICEPORTAL_HASH_WORKERS=0: hashes run in
+// process and no worker is started.
+func TestNoHashWorkers(t *testing.T) {
+	t.Parallel()
+	req := cheapRequest("ohne Helfer")
+	want := argon2.IDKey(req.Password, req.Salt, req.Time, req.MemoryKiB, req.Threads, req.KeyLen)
+	p := newWorkerPool(0)
+	key, err := p.derive(req)
+	if err != nil || !bytes.Equal(key, want) {
+		t.Fatalf("derive = %x, %v", key, err)
+	}
+	if len(p.idle) != 0 {
+		t.Fatal("a worker slot appeared")
+	}
+}
+
 // TestHashWorkerRefusesOutOfBounds keeps a worker from allocating what a
 // forged request asks for.
 func TestHashWorkerRefusesOutOfBounds(t *testing.T) {
