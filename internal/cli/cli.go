@@ -98,6 +98,9 @@ func Run(ctx context.Context, args []string, env Env) int {
 		fmt.Fprintf(fs.Output(), "%s\n\n%s – %s\n\nOptionen (Umgebungsvariable in Klammern):\n", cmd.usage, cmd.name, cmd.summary)
 		fs.PrintDefaults()
 	}
+	// The flag package would print its English error and every option;
+	// the German error below names the one that is wrong instead.
+	fs.SetOutput(io.Discard)
 	cfg, err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
 		fs.SetOutput(env.Stdout)
@@ -105,8 +108,9 @@ func Run(ctx context.Context, args []string, env Env) int {
 		return ExitOK
 	}
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "Fehler in der Konfiguration:\n%s\n", indent(err.Error()))
-		return ExitConfig
+		code := reportError(env, flagError(err))
+		fmt.Fprintf(env.Stderr, "Hilfe: serviceportal %s --help\n", cmd.name)
+		return code
 	}
 	if n := fs.NArg(); n < cmd.needsArgs || n > cmd.needsArgs+cmd.optionalArgs {
 		fmt.Fprintf(env.Stderr, "Fehler: %s erwartet %d Argument(e), erhalten %d.\nAufruf: %s\n", cmd.name, cmd.needsArgs, fs.NArg(), cmd.usage)
@@ -129,8 +133,7 @@ func (e configError) Unwrap() error { return e.err }
 // reportError prints a command's error as one German sentence and returns
 // its exit code.
 func reportError(env Env, err error) int {
-	var ce configError
-	if errors.As(err, &ce) {
+	if ce := (configError{}); errors.As(err, &ce) {
 		fmt.Fprintf(env.Stderr, "Fehler in der Konfiguration:\n%s\n", indent(ce.Error()))
 		return ExitConfig
 	}
@@ -168,10 +171,13 @@ func version() string {
 // runUserCommand parses the common settings after the user subcommand's
 // own arguments: `user add --name … --data ./data`.
 func runUserCommand(ctx context.Context, args []string, env Env) int {
-	if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
+	usage := func() int {
 		fmt.Fprintln(env.Stdout, "serviceportal user add --name NAME --email ADRESSE --role ROLLE [--tenant KÜRZEL|--operator KÜRZEL] [--services a,b] [--password-stdin]")
 		fmt.Fprintln(env.Stdout, "Die Einstellungen (Datenbank, Datenordner) kommen aus den SERVICEPORTAL_*-Variablen.")
 		return ExitOK
+	}
+	if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
+		return usage()
 	}
 	cfg, err := config.NewFlagSet("user", env.Getenv, env.Stderr).Parse(nil)
 	if err != nil {
@@ -185,8 +191,7 @@ func runUserCommand(ctx context.Context, args []string, env Env) int {
 	}
 	if err := runUser(ctx, cfg, args, env, stdin); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(env.Stderr, "Fehler: %s\n", err)
-			return ExitOK
+			return usage()
 		}
 		return reportError(env, err)
 	}

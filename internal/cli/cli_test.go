@@ -47,7 +47,11 @@ func TestCommandLine(t *testing.T) {
 		{"version help", nil, []string{"version", "--help"}, ExitOK, "version – zeigt die Version", ""},
 		{"version with argument", nil, []string{"version", "--addr", "x"}, ExitConfig, "", "erwartet keine Argumente"},
 		{"unknown subcommand", nil, []string{"frobnicate"}, ExitConfig, "", "unbekannter Unterbefehl"},
-		{"unknown flag", nil, []string{"migrate", "--nope"}, ExitConfig, "", "nope"},
+		{"unknown flag", nil, []string{"migrate", "--nope"}, ExitConfig, "", "unbekannte Option -nope"},
+		{"flag without value", nil, []string{"migrate", "--data"}, ExitConfig, "", "die Option -data braucht einen Wert"},
+		{"unknown flag of user add", nil, []string{"user", "add", "--nope"}, ExitConfig, "", "unbekannte Option -nope"},
+		{"bad value of user add", nil, []string{"user", "add", "--password-stdin=vielleicht"}, ExitConfig, "", `der Wert "vielleicht" passt nicht zur Option -password-stdin`},
+		{"help of user add", nil, []string{"user", "add", "--help"}, ExitOK, "serviceportal user add --name", ""},
 		{"malformed database URL", map[string]string{"SERVICEPORTAL_DATABASE_URL": "mysql://x"}, []string{"migrate"}, ExitConfig, "", "nicht unterstützt"},
 		{"malformed address", map[string]string{"SERVICEPORTAL_ADDR": "localhost"}, nil, ExitConfig, "", "host:port"},
 		{"unreachable database", map[string]string{"SERVICEPORTAL_DATABASE_URL": "postgres://postgres@127.0.0.1:1/sp?connect_timeout=2"}, []string{"migrate"}, ExitError, "", "nicht erreichbar"},
@@ -68,6 +72,10 @@ func TestCommandLine(t *testing.T) {
 		}
 		if strings.Contains(errOut, "goroutine ") || strings.Contains(errOut, "panic") {
 			t.Errorf("%s: stack trace on stderr:\n%s", tt.name, errOut)
+		}
+		// The flag package's English wording and option dump stay out.
+		if strings.Contains(errOut, "flag provided") || strings.Contains(errOut, "Usage of") || strings.Contains(errOut, "-staff-oidc-issuer") {
+			t.Errorf("%s: English flag output on stderr:\n%s", tt.name, errOut)
 		}
 	}
 	// A port in use is found before the database is created or migrated.

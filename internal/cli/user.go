@@ -30,7 +30,7 @@ func runUser(ctx context.Context, cfg config.Config, args []string, env Env, std
 	}
 	var uf userFlags
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
+	fs.SetOutput(io.Discard)
 	fs.StringVar(&uf.name, "name", "", "Name der Person")
 	fs.StringVar(&uf.email, "email", "", "dienstliche E-Mail-Adresse")
 	fs.StringVar(&uf.role, "role", "", "region_admin, operator_admin, tenant_admin, coordinator oder caseworker")
@@ -39,7 +39,7 @@ func runUser(ctx context.Context, cfg config.Config, args []string, env Env, std
 	fs.StringVar(&uf.services, "services", "", "nur diese Leistungen (Kürzel, durch Komma getrennt; nur caseworker)")
 	fs.BoolVar(&uf.passwordStdin, "password-stdin", false, "Passwort von der Standardeingabe lesen statt einen Einrichtungslink auszugeben")
 	if err := fs.Parse(args[1:]); err != nil {
-		return err
+		return flagError(err)
 	}
 	if uf.name == "" || uf.email == "" || uf.role == "" {
 		return errors.New("--name, --email und --role sind nötig")
