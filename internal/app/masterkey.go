@@ -26,11 +26,11 @@ func CheckMasterKey(cfg config.Config) error {
 // MasterKey returns the configured master key, or the key file in the data
 // folder (created on first use).
 func MasterKey(cfg config.Config) ([]byte, error) {
-	if err := CheckMasterKey(cfg); err != nil {
-		return nil, err
-	}
 	if cfg.MasterKey != "" {
 		return keyring.ParseMasterKey(cfg.MasterKey)
+	}
+	if err := CheckMasterKey(cfg); err != nil {
+		return nil, err
 	}
 	return keyring.LoadOrCreateMasterKey(cfg.DataDir)
 }

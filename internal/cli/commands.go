@@ -15,8 +15,8 @@ import (
 )
 
 // runServe starts the portal. The master key and the address are checked
-// before the database is opened,
-// so a configuration that cannot serve never creates or migrates one.
+// before the database is opened, so a configuration that cannot serve
+// never creates or migrates one.
 func runServe(ctx context.Context, cfg config.Config, _ []string, env Env) error {
 	log := app.NewLogger(cfg, env.Stderr)
 	if err := app.CheckMasterKey(cfg); err != nil {

@@ -44,8 +44,8 @@ func newWorkerPool(n int) *workerPool {
 var (
 	poolOnce   sync.Once
 	sharedPool *workerPool
-	poolSize   atomic.Int64 // set by SetHashWorkers; 0 until then
-	poolSet    atomic.Bool
+	sizeMu     sync.Mutex
+	poolSize   = -1 // set by SetHashWorkers; below 0: one per core
 )
 
 // SetHashWorkers sets how many worker processes hash passwords: n < 0 one
@@ -53,16 +53,19 @@ var (
 // workers than cores leave pages more room during a login flood and give
 // fewer logins per second. It takes effect only before the first hash.
 func SetHashWorkers(n int) {
-	poolSize.Store(int64(n))
-	poolSet.Store(true)
+	sizeMu.Lock()
+	defer sizeMu.Unlock()
+	poolSize = n
 }
 
 // hashWorkers returns the process's pool, sized on first use.
 func hashWorkers() *workerPool {
 	poolOnce.Do(func() {
-		n := runtime.NumCPU()
-		if poolSet.Load() && poolSize.Load() >= 0 {
-			n = int(poolSize.Load())
+		sizeMu.Lock()
+		n := poolSize
+		sizeMu.Unlock()
+		if n < 0 {
+			n = runtime.NumCPU()
 		}
 		sharedPool = newWorkerPool(n)
 	})

@@ -94,7 +94,7 @@ func TestNoHashWorkers(t *testing.T) {
 func TestHashWorkerRefusesOutOfBounds(t *testing.T) {
 	t.Parallel()
 	for _, req := range []hashRequest{
-		{Time: 1, MemoryKiB: maxWorkerMemoryKiB + 1, Threads: 1, KeyLen: 32},
+		{Time: 1, MemoryKiB: maxMemoryKiB + 1, Threads: 1, KeyLen: 32},
 		{Time: 0, MemoryKiB: 64, Threads: 1, KeyLen: 32},
 		{Time: 1, MemoryKiB: 64, Threads: 0, KeyLen: 32},
 		{Time: 1, MemoryKiB: 64, Threads: 1, KeyLen: 0},

@@ -39,15 +39,15 @@ type hashResponse struct {
 	Nice int
 }
 
-// maxWorkerMemoryKiB bounds what a request may make a worker allocate; it
-// matches the bound decodePHC puts on stored hashes.
-const maxWorkerMemoryKiB = 1 << 21
+// maxMemoryKiB bounds argon2id's memory (2 GiB): decodePHC refuses stored
+// hashes above it, and a worker refuses requests above it.
+const maxMemoryKiB = 1 << 21
 
 var errBadHashRequest = errors.New("identity: hash request out of bounds")
 
 // derive runs argon2id for the request in the calling process.
 func (r hashRequest) derive() ([]byte, error) {
-	if r.Time == 0 || r.Threads == 0 || r.MemoryKiB == 0 || r.MemoryKiB > maxWorkerMemoryKiB || r.KeyLen == 0 || r.KeyLen > 1024 {
+	if r.Time == 0 || r.Threads == 0 || r.MemoryKiB == 0 || r.MemoryKiB > maxMemoryKiB || r.KeyLen == 0 || r.KeyLen > 1024 {
 		return nil, errBadHashRequest
 	}
 	return argon2.IDKey(r.Password, r.Salt, r.Time, r.MemoryKiB, r.Threads, r.KeyLen), nil

@@ -149,7 +149,7 @@ func decodePHC(encoded string) (Argon2Params, []byte, []byte, error) {
 		return p, nil, nil, errBadHash
 	}
 	key, err := b64.DecodeString(parts[5])
-	if err != nil || len(key) < 16 || p.Time == 0 || p.Threads == 0 || p.MemoryKiB == 0 || p.MemoryKiB > 1<<21 {
+	if err != nil || len(key) < 16 || p.Time == 0 || p.Threads == 0 || p.MemoryKiB == 0 || p.MemoryKiB > maxMemoryKiB {
 		return p, nil, nil, errBadHash
 	}
 	p.SaltLen, p.KeyLen = len(salt), len(key)

@@ -55,15 +55,7 @@ func (h *Handler) inboundAdmin(w http.ResponseWriter, r *http.Request) (staff, b
 	if !h.inboundOn(w, r) {
 		return staff{}, false
 	}
-	s, ok := h.requireStaff(w, r)
-	if !ok {
-		return s, false
-	}
-	if !h.can(r, s, identity.ManageTenant, "") {
-		h.pages.Error(w, r, http.StatusForbidden)
-		return s, false
-	}
-	return s, true
+	return h.requireTenantAdmin(w, r)
 }
 
 func (h *Handler) inboundShow(w http.ResponseWriter, r *http.Request) {
