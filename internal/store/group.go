@@ -111,8 +111,11 @@ func (db *DB) groupTx(ctx context.Context, fn func(ctx context.Context) error) (
 			b.members++
 		}
 		g.release()
+		// A failed member waits for the batch too: what made it fail (a
+		// unique key, say) may be another member's row, and the caller's
+		// next read must find that row committed.
+		<-b.done
 		if ok {
-			<-b.done
 			err = b.err
 		}
 		if p != nil {

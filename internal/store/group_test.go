@@ -165,3 +165,33 @@ func TestNestedQueryOfTheSameText(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// TestGroupCommitLoserSeesWinner: of two transactions that insert the same
+// key into one batch, the second fails on the first's row; once its InTx
+// returned, that row is committed, so the loser can read the winner's
+// result (as a repeated submission answers with the original receipt).
+func TestGroupCommitLoserSeesWinner(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t, store.SQLite)
+	ctx := context.Background()
+	const pairs = 60
+	var wg sync.WaitGroup
+	for i := range pairs * 2 {
+		wg.Go(func() {
+			slug := fmt.Sprintf("dup-%03d", i/2)
+			err := db.InTx(ctx, func(ctx context.Context) error {
+				_, err := db.Exec(ctx, `INSERT INTO operators (id, slug, name, short_name, created_at) VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP)`,
+					store.NewID(), slug, "Rechenzentrum "+slug, slug)
+				return err
+			})
+			var exists bool
+			if qerr := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM operators WHERE slug = ?)`, slug).Scan(&exists); qerr != nil {
+				t.Error(qerr)
+			}
+			if !exists {
+				t.Errorf("%s: InTx returned %v, and no row is committed", slug, err)
+			}
+		})
+	}
+	wg.Wait()
+}
