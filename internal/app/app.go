@@ -125,14 +125,7 @@ func Serve(ctx context.Context, cfg config.Config, db *store.DB, ln net.Listener
 	if err != nil {
 		return err
 	}
-	// Every new application gets its deliveries, queued in the submit
-	// transaction (transactional outbox).
-	uc.Delivery.SetQueue(queue)
-	uc.Inbound.SetQueue(queue)
-	uc.Submissions.AddHook(uc.Delivery.Enqueue)
-	// Back-end systems with a webhook hear of new applications the same way.
-	uc.Backend.SetQueue(queue)
-	uc.Submissions.AddHook(uc.Backend.Announce)
+	uc.ConnectQueue(queue)
 	if err := queue.Start(ctx); err != nil {
 		return fmt.Errorf("Hintergrundaufgaben lassen sich nicht starten: %w", err)
 	}

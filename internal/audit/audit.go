@@ -61,17 +61,13 @@ func (l *Log) Record(ctx context.Context, tenantID, actor, action, object string
 			details = map[string]string{}
 		}
 		d, _ := json.Marshal(details)
-		// Claim the head first: the UPDATE locks the row on PostgreSQL, so
-		// concurrent writers of one tenant queue instead of forking the chain.
-		if _, err := l.db.Exec(ctx, `INSERT INTO audit_heads (tenant_id, seq, hash) VALUES (?, 0, ?) ON CONFLICT (tenant_id) DO NOTHING`, tenantID, genesis); err != nil {
-			return fmt.Errorf("audit: head: %w", err)
-		}
-		if _, err := l.db.Exec(ctx, `UPDATE audit_heads SET seq = seq WHERE tenant_id = ?`, tenantID); err != nil {
-			return fmt.Errorf("audit: lock head: %w", err)
-		}
+		// Claim the head first, in one statement that creates it if need
+		// be: the update locks the row on PostgreSQL, so concurrent writers
+		// of one tenant queue instead of forking the chain.
 		var seq int64
 		var prev string
-		if err := l.db.QueryRow(ctx, `SELECT seq, hash FROM audit_heads WHERE tenant_id = ?`, tenantID).Scan(&seq, &prev); err != nil {
+		if err := l.db.QueryRow(ctx, `INSERT INTO audit_heads (tenant_id, seq, hash) VALUES (?, 0, ?)
+			ON CONFLICT (tenant_id) DO UPDATE SET seq = audit_heads.seq RETURNING seq, hash`, tenantID, genesis).Scan(&seq, &prev); err != nil {
 			return fmt.Errorf("audit: head: %w", err)
 		}
 		e := Event{ID: store.NewID(), TenantID: tenantID, Seq: seq + 1, At: time.Now().UTC().Truncate(time.Microsecond),

@@ -76,14 +76,41 @@ func (webhookArgs) Kind() string { return "backend_webhook" }
 // submission hook and belongs inside the submit transaction, so a
 // committed application is always announced and a rolled-back one never.
 func (s *Service) Announce(ctx context.Context, sub submission.Submission) error {
-	cs, err := s.clients(ctx, `tenant_id = ? AND webhook_url <> '' AND revoked_at IS NULL ORDER BY id`, sub.TenantID)
+	cs, err := s.listeners(ctx, sub.TenantID, sub.ServiceID)
 	if err != nil {
 		return err
 	}
+	return s.announce(ctx, cs, sub)
+}
+
+// PrepareAnnounce is Announce as a submission preparer: it reads the
+// listening clients before the submit transaction, which then only queues
+// the announcements.
+func (s *Service) PrepareAnnounce(ctx context.Context, in submission.Input) (submission.Prepared, error) {
+	cs, err := s.listeners(ctx, in.TenantID, in.ServiceID)
+	if err != nil || len(cs) == 0 {
+		return nil, err
+	}
+	return func(ctx context.Context, r submission.Result) error { return s.announce(ctx, cs, r.Submission) }, nil
+}
+
+// listeners are the tenant's clients with a webhook that see the service.
+func (s *Service) listeners(ctx context.Context, tenantID, serviceID string) ([]Client, error) {
+	cs, err := s.clients(ctx, `tenant_id = ? AND webhook_url <> '' AND revoked_at IS NULL ORDER BY id`, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	out := cs[:0]
 	for _, c := range cs {
-		if !c.Sees(sub.ServiceID) {
-			continue
+		if c.Sees(serviceID) {
+			out = append(out, c)
 		}
+	}
+	return out, nil
+}
+
+func (s *Service) announce(ctx context.Context, cs []Client, sub submission.Submission) error {
+	for _, c := range cs {
 		q := s.jobQueue()
 		if q == nil {
 			return errors.New("backend: no job queue for webhooks (call SetQueue)")

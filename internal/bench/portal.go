@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"github.com/serviceportal/serviceportal/internal/catalog"
 	"github.com/serviceportal/serviceportal/internal/form"
 	"github.com/serviceportal/serviceportal/internal/jobs"
@@ -67,6 +69,16 @@ func (p *portal) init(ctx context.Context, serve bool) error {
 	if _, err := p.uc.Identity.SeedDemo(ctx); err != nil {
 		return err
 	}
+	// Submissions queue their deliveries and webhooks as in production;
+	// the queue is not started, so the jobs wait and cost nothing later.
+	workers := river.NewWorkers()
+	p.uc.Delivery.AddWorkers(workers)
+	p.uc.Backend.AddWorkers(workers)
+	queue, err := jobs.New(p.db, jobs.Options{Workers: workers})
+	if err != nil {
+		return err
+	}
+	p.uc.ConnectQueue(queue)
 	if p.tenants, err = p.uc.Tenants.List(ctx); err != nil {
 		return err
 	}

@@ -41,6 +41,23 @@ func (s *Service) Enqueue(ctx context.Context, sub submission.Submission) error 
 	})
 }
 
+// Prepare is Enqueue as a submission preparer: it reads the targets before
+// the submit transaction, which then only writes the deliveries and jobs.
+func (s *Service) Prepare(ctx context.Context, in submission.Input) (submission.Prepared, error) {
+	targets, err := s.Targets(ctx, in.TenantID, in.ServiceID)
+	if err != nil || len(targets) == 0 {
+		return nil, err
+	}
+	return func(ctx context.Context, r submission.Result) error {
+		for _, t := range targets {
+			if err := s.enqueueOne(ctx, r.Submission, t); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, nil
+}
+
 func (s *Service) enqueueOne(ctx context.Context, sub submission.Submission, t Target) error {
 	id := store.NewID()
 	now := s.clock()

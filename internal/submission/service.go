@@ -26,12 +26,26 @@ const DraftLifetime = 30 * 24 * time.Hour
 // Hook runs inside the submit transaction; an error aborts the submission.
 type Hook func(ctx context.Context, s Submission) error
 
+// Preparer runs before the submit transaction and returns what that one
+// submission's transaction adds (nil for nothing). On SQLite every
+// application in the region queues for the one writer, so whatever a hook
+// only reads (the tenant's name, the service's processing time, the
+// configured delivery targets) is read here, beside the writer, and the
+// transaction only writes. An error refuses the submission before anything
+// is written.
+type Preparer func(ctx context.Context, in Input) (Prepared, error)
+
+// Prepared runs inside the submit transaction with the new submission and
+// the secret of its status link; an error aborts the submission.
+type Prepared func(ctx context.Context, r Result) error
+
 // Service is the submission use case.
 type Service struct {
 	db    *store.DB
 	keys  *keyring.Keyring
 	audit *audit.Log
 	hooks []Hook
+	preps []Preparer
 	now   func() time.Time
 	// scanner, when set, checks every attachment for malware.
 	scanner Scanner
@@ -55,6 +69,10 @@ func New(db *store.DB, keys *keyring.Keyring, log *audit.Log, hooks ...Hook) *Se
 // AddHook appends a hook; wiring code uses it when the hook's owner is
 // built after the service.
 func (s *Service) AddHook(h Hook) { s.hooks = append(s.hooks, h) }
+
+// AddPreparer appends a preparer. Its transaction part runs after the
+// hooks, in the order the preparers were added.
+func (s *Service) AddPreparer(p Preparer) { s.preps = append(s.preps, p) }
 
 // newSecret returns a random 256-bit token for links (resume, status) and
 // the hash that is stored in its place.

@@ -72,12 +72,21 @@ var ErrNoIdempotencyKey = errors.New("submission: idempotency key required")
 // Submit stores the application, its attachments, the first status event,
 // an audit event and whatever the hooks add, all in one transaction. A
 // repeated key returns the original submission instead of a second one.
+//
+// Everything that needs no transaction (encoding, hashing, sealing, the
+// preparers' reads) happens before it: on SQLite the transaction holds the
+// region's one writer, and each microsecond there is one every other
+// applicant waits for.
 func (s *Service) Submit(ctx context.Context, in Input) (Result, error) {
 	if strings.TrimSpace(in.IdempotencyKey) == "" || len(in.IdempotencyKey) > 200 {
 		return Result{}, ErrNoIdempotencyKey
 	}
+	p, err := s.prepare(ctx, in)
+	if err != nil {
+		return Result{}, err
+	}
 	var res Result
-	err := s.db.InTx(ctx, func(ctx context.Context) error {
+	err = s.db.InTx(ctx, func(ctx context.Context) error {
 		var existing string
 		err := s.db.QueryRow(ctx, `SELECT id FROM submissions WHERE tenant_id = ? AND idempotency_key = ?`, in.TenantID, in.IdempotencyKey).Scan(&existing)
 		if err == nil {
@@ -87,7 +96,7 @@ func (s *Service) Submit(ctx context.Context, in Input) (Result, error) {
 		if !errors.Is(err, sqlNoRows) {
 			return fmt.Errorf("submission: idempotency: %w", err)
 		}
-		res, err = s.create(ctx, in)
+		res, err = s.create(ctx, in, p)
 		return err
 	})
 	if err != nil && isUniqueViolation(err) {
@@ -109,34 +118,55 @@ func (s *Service) replay(ctx context.Context, tenantID, id string) (Result, erro
 	return Result{Submission: sub, StatusToken: token}, err
 }
 
-func (s *Service) create(ctx context.Context, in Input) (Result, error) {
-	now := s.now()
-	sub := Submission{ID: store.NewID(), TenantID: in.TenantID, ServiceID: in.ServiceID, FormID: in.FormID,
-		FormVersion: in.FormVersion, AccountID: in.AccountID, Status: StatusReceived, SubmittedAt: now,
-		ContactEmail: in.ContactEmail, Values: in.Values}
+// prepared is a submission made ready outside the transaction.
+type prepared struct {
+	sub         Submission
+	payload     []byte // sealed answers
+	token, hash string // status link secret and its stored hash
+	sealedToken []byte
+	writes      []Prepared
+}
+
+func (s *Service) prepare(ctx context.Context, in Input) (prepared, error) {
+	p := prepared{sub: Submission{ID: store.NewID(), TenantID: in.TenantID, ServiceID: in.ServiceID, FormID: in.FormID,
+		FormVersion: in.FormVersion, AccountID: in.AccountID, Status: StatusReceived, SubmittedAt: s.now(),
+		ContactEmail: in.ContactEmail, Values: in.Values}}
 	plain, err := json.Marshal(in.Values)
 	if err != nil {
-		return Result{}, fmt.Errorf("submission: encode: %w", err)
+		return p, fmt.Errorf("submission: encode: %w", err)
 	}
 	sum := sha512.Sum512(plain)
-	sub.PayloadSHA512 = hex.EncodeToString(sum[:])
-	if sub.TrackingNumber, err = s.nextTrackingNumber(ctx, in.TenantID, in.TenantCode, now); err != nil {
-		return Result{}, err
+	p.sub.PayloadSHA512 = hex.EncodeToString(sum[:])
+	if p.payload, err = s.keys.Seal(ctx, in.TenantID, plain, "submission:"+p.sub.ID); err != nil {
+		return p, err
 	}
-	payload, err := s.keys.Seal(ctx, in.TenantID, plain, "submission:"+sub.ID)
-	if err != nil {
-		return Result{}, err
+	p.token, p.hash = newSecret()
+	if p.sealedToken, err = s.keys.Seal(ctx, in.TenantID, []byte(p.token), "status-token:"+p.sub.ID); err != nil {
+		return p, err
 	}
-	token, hash := newSecret()
-	sealedToken, err := s.keys.Seal(ctx, in.TenantID, []byte(token), "status-token:"+sub.ID)
-	if err != nil {
+	for _, prep := range s.preps {
+		w, err := prep(ctx, in)
+		if err != nil {
+			return p, err
+		}
+		if w != nil {
+			p.writes = append(p.writes, w)
+		}
+	}
+	return p, nil
+}
+
+func (s *Service) create(ctx context.Context, in Input, p prepared) (Result, error) {
+	sub := p.sub
+	var err error
+	if sub.TrackingNumber, err = s.nextTrackingNumber(ctx, in.TenantID, in.TenantCode, sub.SubmittedAt); err != nil {
 		return Result{}, err
 	}
 	if _, err := s.db.Exec(ctx, `INSERT INTO submissions (id, tenant_id, service_id, form_id, form_version, account_id, tracking_number,
 		idempotency_key, status_hash, status_token, status, payload, payload_sha512, contact_email, submitted_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		sub.ID, sub.TenantID, sub.ServiceID, sub.FormID, sub.FormVersion, nullString(sub.AccountID), sub.TrackingNumber,
-		in.IdempotencyKey, hash, sealedToken, sub.Status, payload, sub.PayloadSHA512, sub.ContactEmail, now); err != nil {
+		in.IdempotencyKey, p.hash, p.sealedToken, sub.Status, p.payload, sub.PayloadSHA512, sub.ContactEmail, sub.SubmittedAt); err != nil {
 		return Result{}, fmt.Errorf("submission: insert: %w", err)
 	}
 	if in.DraftID != "" {
@@ -147,11 +177,12 @@ func (s *Service) create(ctx context.Context, in Input) (Result, error) {
 		if err := s.DeleteDraft(ctx, in.TenantID, in.DraftID); err != nil {
 			return Result{}, fmt.Errorf("submission: delete draft: %w", err)
 		}
+		// Only a draft brings files: a new submission has none of its own.
+		if sub.Attachments, err = s.SubmissionAttachments(ctx, in.TenantID, sub.ID); err != nil {
+			return Result{}, err
+		}
 	}
-	if sub.Attachments, err = s.SubmissionAttachments(ctx, in.TenantID, sub.ID); err != nil {
-		return Result{}, err
-	}
-	if err := s.AddEvent(ctx, sub.TenantID, sub.ID, StatusReceived, "Ihr Antrag ist eingegangen."); err != nil {
+	if err := s.addEvent(ctx, sub.TenantID, sub.ID, StatusReceived, "Ihr Antrag ist eingegangen."); err != nil {
 		return Result{}, err
 	}
 	actor := in.Actor
@@ -167,7 +198,13 @@ func (s *Service) create(ctx context.Context, in Input) (Result, error) {
 			return Result{}, err
 		}
 	}
-	return Result{Submission: sub, StatusToken: token, Created: true}, nil
+	res := Result{Submission: sub, StatusToken: p.token, Created: true}
+	for _, w := range p.writes {
+		if err := w(ctx, res); err != nil {
+			return Result{}, err
+		}
+	}
+	return res, nil
 }
 
 // nextTrackingNumber counts per tenant and year: DOR-2026-000001. The
@@ -175,14 +212,11 @@ func (s *Service) create(ctx context.Context, in Input) (Result, error) {
 // gapless for committed submissions and never repeat.
 func (s *Service) nextTrackingNumber(ctx context.Context, tenantID, code string, now time.Time) (string, error) {
 	year := now.In(berlin).Year()
-	if _, err := s.db.Exec(ctx, `INSERT INTO tracking_counters (tenant_id, year, last) VALUES (?, ?, 0) ON CONFLICT (tenant_id, year) DO NOTHING`, tenantID, year); err != nil {
-		return "", fmt.Errorf("submission: tracking number: %w", err)
-	}
-	if _, err := s.db.Exec(ctx, `UPDATE tracking_counters SET last = last + 1 WHERE tenant_id = ? AND year = ?`, tenantID, year); err != nil {
-		return "", fmt.Errorf("submission: tracking number: %w", err)
-	}
+	// One statement claims the number: it creates the year's counter or
+	// counts it up, and on PostgreSQL locks the row until commit.
 	var n int64
-	if err := s.db.QueryRow(ctx, `SELECT last FROM tracking_counters WHERE tenant_id = ? AND year = ?`, tenantID, year).Scan(&n); err != nil {
+	if err := s.db.QueryRow(ctx, `INSERT INTO tracking_counters (tenant_id, year, last) VALUES (?, ?, 1)
+		ON CONFLICT (tenant_id, year) DO UPDATE SET last = tracking_counters.last + 1 RETURNING last`, tenantID, year).Scan(&n); err != nil {
 		return "", fmt.Errorf("submission: tracking number: %w", err)
 	}
 	if code == "" {

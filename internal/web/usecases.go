@@ -89,7 +89,9 @@ func NewUseCasesWith(ctx context.Context, db *store.DB, master []byte, opts UseC
 		return nil, fmt.Errorf("identity: %w", err)
 	}
 	u.Cases = casework.New(db, u.Audit, caseRoles{u})
-	u.Submissions = submission.New(db, u.Keys, u.Audit, u.openCase, u.confirmByMail)
+	u.Submissions = submission.New(db, u.Keys, u.Audit)
+	u.Submissions.AddPreparer(u.openCase)
+	u.Submissions.AddPreparer(u.confirmByMail)
 	u.Mailbox = mailbox.New(db, u.Keys)
 	u.Mailbox.Notify = u.announceMessage
 	u.Cases.AddHook(u.reportToCitizen)
@@ -134,16 +136,19 @@ func testPaymentKey(master []byte) []byte {
 	return m.Sum(nil)
 }
 
-// openCase is the submit hook that gives every application its case, with
-// a deadline from the service's processing time.
-func (u *UseCases) openCase(ctx context.Context, s submission.Submission) error {
-	in := casework.OpenInput{TenantID: s.TenantID, SubmissionID: s.ID, ServiceID: s.ServiceID,
-		TrackingNumber: s.TrackingNumber, ReceivedAt: s.SubmittedAt}
-	if svc, err := u.Catalog.BySlug(ctx, s.ServiceID); err == nil {
-		in.Deadline = deadline(s.SubmittedAt, svc.Modules.Bearbeitungsdauer)
+// openCase gives every application its case, with a deadline from the
+// service's processing time, which it looks up before the transaction.
+func (u *UseCases) openCase(ctx context.Context, in submission.Input) (submission.Prepared, error) {
+	var processing catalog.Duration
+	if svc, err := u.Catalog.BySlug(ctx, in.ServiceID); err == nil {
+		processing = svc.Modules.Bearbeitungsdauer
 	}
-	_, err := u.Cases.Open(ctx, in)
-	return err
+	return func(ctx context.Context, r submission.Result) error {
+		s := r.Submission
+		_, err := u.Cases.Open(ctx, casework.OpenInput{TenantID: s.TenantID, SubmissionID: s.ID, ServiceID: s.ServiceID,
+			TrackingNumber: s.TrackingNumber, ReceivedAt: s.SubmittedAt, Deadline: deadline(s.SubmittedAt, processing)})
+		return err
+	}, nil
 }
 
 func deadline(from time.Time, d catalog.Duration) time.Time {
@@ -231,25 +236,33 @@ func (u *UseCases) statusLink(ctx context.Context, tenantID, submissionID string
 	if ten, err = u.Tenants.ByID(ctx, tenantID); err != nil {
 		return "", ten, err
 	}
-	return u.BaseURL + "/" + ten.Slug + "/status/" + token, ten, nil
+	return u.statusURL(ten, token), ten, nil
+}
+
+func (u *UseCases) statusURL(ten tenant.Tenant, token string) string {
+	return u.BaseURL + "/" + ten.Slug + "/status/" + token
 }
 
 // confirmByMail tells the applicant (if they gave an address) that the
-// application arrived, with the status link and never the answers.
-func (u *UseCases) confirmByMail(ctx context.Context, s submission.Submission) error {
-	if s.ContactEmail == "" {
-		return nil
+// application arrived, with the status link and never the answers. The
+// tenant's names are read before the transaction.
+func (u *UseCases) confirmByMail(ctx context.Context, in submission.Input) (submission.Prepared, error) {
+	if in.ContactEmail == "" {
+		return nil, nil
 	}
-	link, ten, err := u.statusLink(ctx, s.TenantID, s.ID)
+	ten, err := u.Tenants.ByID(ctx, in.TenantID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	_, err = u.Outbox.Enqueue(ctx, mail.Message{TenantID: s.TenantID, Kind: mail.KindReceipt, To: s.ContactEmail,
-		Subject: "Ihr Antrag ist eingegangen (" + s.TrackingNumber + ")",
-		Text: "Guten Tag,\n\nIhr Antrag ist bei der " + ten.Name + " eingegangen. Ihre Vorgangsnummer ist " + s.TrackingNumber +
-			".\n\nDen Stand Ihres Antrags, Nachrichten der Behörde und Ihre Eingangsbestätigung finden Sie hier:\n" + link +
-			"\n\nBewahren Sie diesen Link auf; er ist nur für Sie bestimmt.\n\nIhr Serviceportal " + ten.ShortName})
-	return err
+	return func(ctx context.Context, r submission.Result) error {
+		s := r.Submission
+		_, err := u.Outbox.Enqueue(ctx, mail.Message{TenantID: s.TenantID, Kind: mail.KindReceipt, To: s.ContactEmail,
+			Subject: "Ihr Antrag ist eingegangen (" + s.TrackingNumber + ")",
+			Text: "Guten Tag,\n\nIhr Antrag ist bei der " + ten.Name + " eingegangen. Ihre Vorgangsnummer ist " + s.TrackingNumber +
+				".\n\nDen Stand Ihres Antrags, Nachrichten der Behörde und Ihre Eingangsbestätigung finden Sie hier:\n" + u.statusURL(ten, r.StatusToken) +
+				"\n\nBewahren Sie diesen Link auf; er ist nur für Sie bestimmt.\n\nIhr Serviceportal " + ten.ShortName})
+		return err
+	}, nil
 }
 
 // announceMessage sends the e-mail notice of a new postbox message.
