@@ -46,14 +46,19 @@ func portalSubmissions(ctx context.Context, r *Report, c Config, p *portal, name
 		return -1, err
 	}
 	txs0, commits0 := p.db.GroupCommits()
+	io0 := readProcIO()
 	s := Loop(ctx, c.WriteWorkers, c.WriteDuration, func(ctx context.Context, _, _ int) error {
 		_, err := p.submitOne(ctx, file)
 		return err
 	})
+	io1 := readProcIO()
 	st := s.Summary(0)
 	note := fmt.Sprintf("%d form values, one %d KB attachment per submission", fields, c.AttachmentSize>>10)
 	if c.AttachmentSize == 0 {
 		note = fmt.Sprintf("%d form values, no attachment", fields)
+	}
+	if w := io0.perOp(io1, st.OK); w != "" {
+		note += "; " + w
 	}
 	if txs, commits := p.db.GroupCommits(); commits > commits0 {
 		note += fmt.Sprintf("; group commit: %d write transactions in %d commits (%.1f per fsync)",

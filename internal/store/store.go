@@ -115,6 +115,12 @@ func OpenFile(ctx context.Context, path string) (*DB, error) {
 	writeQ.Set("_synchronous", "FULL")
 	writeQ.Set("_txlock", "immediate")
 	writeQ.Add("_pragma", fmt.Sprintf("wal_autocheckpoint(%d)", writerAutoPages))
+	// Group commit runs each transaction in a savepoint, and SQLite keeps
+	// the pages a savepoint changes in a sub-journal that goes to a
+	// temporary file beyond 64 KiB: a submission wrote about twice its
+	// pages to disk, once for nothing. In memory the sub-journal costs a
+	// few hundred KiB per transaction, freed at its end.
+	writeQ.Add("_pragma", "temp_store(MEMORY)")
 	write, err := sql.Open("sqlite", "file:"+path+"?"+writeQ.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
