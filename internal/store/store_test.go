@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/serviceportal/serviceportal/internal/store"
@@ -144,12 +145,22 @@ func TestRebind(t *testing.T) {
 func TestNewIDIsRandomAndLong(t *testing.T) {
 	t.Parallel()
 	seen := map[string]bool{}
+	prev := ""
 	for range 1000 {
 		id := store.NewID()
-		if len(id) != 26 || seen[id] {
+		if len(id) != 36 || seen[id] || strings.Trim(id, "0123456789abcdefghijklmnopqrstuv") != "" {
 			t.Fatalf("bad or repeated id %q", id)
 		}
-		seen[id] = true
+		// The time prefix orders IDs of different milliseconds.
+		if prev != "" && id[:9] < prev[:9] {
+			t.Fatalf("id %q sorts before the earlier %q", id, prev)
+		}
+		seen[id], prev = true, id
+	}
+	// The 128 random bits differ even within one millisecond.
+	a, b := store.NewID(), store.NewID()
+	if a[10:] == b[10:] {
+		t.Fatalf("two ids share their random part: %q %q", a, b)
 	}
 }
 

@@ -50,8 +50,8 @@ func submitDog(t *testing.T, uc *web.UseCases, key string) submission.Result {
 	return res
 }
 
-var caseLinkRe = regexp.MustCompile(`href="(/dorsten/verwaltung/vorgaenge/[a-z0-9]{26})"`)
-var actionRe = regexp.MustCompile(`action="(/dorsten/verwaltung/vorgaenge/[a-z0-9]{26}/aktion\?csrf=[^"]+)"`)
+var caseLinkRe = regexp.MustCompile(`href="(/dorsten/verwaltung/vorgaenge/[a-z0-9]{36})"`)
+var actionRe = regexp.MustCompile(`action="(/dorsten/verwaltung/vorgaenge/[a-z0-9]{36}/aktion\?csrf=[^"]+)"`)
 
 func (b *browser) multipart(path string, fields map[string]string, file []byte) {
 	b.t.Helper()
@@ -115,7 +115,7 @@ func TestCaseworkerFinishesACase(t *testing.T) {
 		sabine.expect(200, "Entschieden: bewilligt", "Bescheid_Hund.pdf")
 		// The citizen sees the decision and downloads the Bescheid.
 		erika.get(status).expect(200, "Bewilligt", "Ihr Bescheid liegt bereit", "Bescheid_Hund.pdf herunterladen")
-		bescheid := regexp.MustCompile(`href="(/dorsten/status/[^"]+/dateien/[a-z0-9]{26})">Bescheid`).FindStringSubmatch(erika.body)
+		bescheid := regexp.MustCompile(`href="(/dorsten/status/[^"]+/dateien/[a-z0-9]{36})">Bescheid`).FindStringSubmatch(erika.body)
 		if bescheid == nil {
 			t.Fatal("no Bescheid link")
 		}
@@ -129,7 +129,7 @@ func TestCaseworkerFinishesACase(t *testing.T) {
 			t.Fatalf("status link on another tenant: %d", b.code)
 		}
 		// Attachments download as attachments with nosniff.
-		aid := regexp.MustCompile(`/anhang/([a-z0-9]{26})"`).FindStringSubmatch(sabine.body)[1]
+		aid := regexp.MustCompile(`/anhang/([a-z0-9]{36})"`).FindStringSubmatch(sabine.body)[1]
 		resp, _ := sabine.c.Get(ts.URL + link + "/anhang/" + aid)
 		io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()

@@ -69,7 +69,7 @@ func TestCaseworkerDownloadsXGewerbeanzeige(t *testing.T) {
 		caseLink := func(b *browser, tracking string) string {
 			t.Helper()
 			b.get("/gladbeck/verwaltung/vorgaenge").expect(200, tracking)
-			re := regexp.MustCompile(`href="(/gladbeck/verwaltung/vorgaenge/[a-z0-9]{26})"[^>]*>` + regexp.QuoteMeta(tracking))
+			re := regexp.MustCompile(`href="(/gladbeck/verwaltung/vorgaenge/[a-z0-9]{36})"[^>]*>` + regexp.QuoteMeta(tracking))
 			m := re.FindStringSubmatch(b.body)
 			if m == nil {
 				t.Fatalf("no case link for %s\n%s", tracking, b.body)
@@ -187,7 +187,7 @@ func TestGewerbeanmeldungJourney(t *testing.T) {
 		gustav := newBrowser(t, ts)
 		staffLogin(t, gustav, "gladbeck-sachbearbeitung@demo.example")
 		gustav.get("/gladbeck/verwaltung/vorgaenge").expect(200, tracking)
-		link := regexp.MustCompile(`href="(/gladbeck/verwaltung/vorgaenge/[a-z0-9]{26})">` + tracking).FindStringSubmatch(gustav.body)
+		link := regexp.MustCompile(`href="(/gladbeck/verwaltung/vorgaenge/[a-z0-9]{36})">` + tracking).FindStringSubmatch(gustav.body)
 		if link == nil {
 			t.Fatalf("no case link for %s", tracking)
 		}

@@ -20,8 +20,8 @@ import (
 	"github.com/serviceportal/serviceportal/internal/web"
 )
 
-var callbackRe = regexp.MustCompile(`/api/v1/fitconnect/callback/([a-z0-9]{26})`)
-var gladbeckCaseRe = regexp.MustCompile(`href="(/gladbeck/verwaltung/vorgaenge/[a-z0-9]{26})"`)
+var callbackRe = regexp.MustCompile(`/api/v1/fitconnect/callback/([a-z0-9]{36})`)
+var gladbeckCaseRe = regexp.MustCompile(`href="(/gladbeck/verwaltung/vorgaenge/[a-z0-9]{36})"`)
 
 // TestGewerbeanzeigeReachesGladbeck is the issue's promise: the operator
 // sets up Gladbeck's FIT-Connect destination in the back office, the

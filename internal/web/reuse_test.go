@@ -11,7 +11,7 @@ import (
 	"github.com/serviceportal/serviceportal/internal/store/storetest"
 )
 
-var templateLinkRe = regexp.MustCompile(`href="(/[a-z-]+/verwaltung/vorlagen/[a-z0-9]{26})">Hund anmelden`)
+var templateLinkRe = regexp.MustCompile(`href="(/[a-z-]+/verwaltung/vorlagen/[a-z0-9]{36})">Hund anmelden`)
 
 // TestAdoptAndUpdateTemplate plays the issue's story: Gladbeck adopts
 // Dorsten's Hundeanmeldung with its own fee and office, citizens can apply;
@@ -61,10 +61,10 @@ func TestAdoptAndUpdateTemplate(t *testing.T) {
 		// Gladbeck sees the diff and takes version 2.
 		gb.get(tpl).expect(200, "Was sich gegenüber Ihrer Fassung 1 ändert", "Neues Feld: „Mobilnummer für Rückfragen“")
 		gb.get("/gladbeck/verwaltung/vorlagen").expect(200, "neue Fassung verfügbar")
-		latest := regexp.MustCompile(`<option value="([a-z0-9]{26})">Fassung 2`).FindStringSubmatch(gb.body)
+		latest := regexp.MustCompile(`<option value="([a-z0-9]{36})">Fassung 2`).FindStringSubmatch(gb.body)
 		if latest == nil {
 			gb.get(tpl)
-			latest = regexp.MustCompile(`<option value="([a-z0-9]{26})">Fassung 2`).FindStringSubmatch(gb.body)
+			latest = regexp.MustCompile(`<option value="([a-z0-9]{36})">Fassung 2`).FindStringSubmatch(gb.body)
 		}
 		gb.post(tpl+"/uebernehmen", url.Values{"fassung": {latest[1]}, "gebuehr": {"12,50"}, "stelle": {"Fachbereich Finanzen"}}).expect(200, "Übernommen")
 		// New applications get the new field; the one started before stays on version 1.
