@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -80,10 +79,13 @@ func (db *DB) groupTx(ctx context.Context, fn func(ctx context.Context) error) (
 		g.batch = &batch{tx: tx, started: time.Now(), done: make(chan struct{})}
 	}
 	b := g.batch
-	sp := "sp" + strconv.Itoa(b.seq)
+	// Members run one after another and each releases its savepoint before
+	// the next begins, so one name serves all, and its statements are
+	// parsed once instead of once per member.
+	const sp = "member"
 	b.seq++
 	inner := context.WithValue(context.WithoutCancel(ctx), txKey{}, b.tx)
-	if _, err := b.tx.ExecContext(inner, "SAVEPOINT "+sp); err != nil {
+	if _, err := db.exec(inner, "SAVEPOINT "+sp, nil); err != nil {
 		b.broken = fmt.Errorf("store: savepoint: %w", err)
 		g.release()
 		<-b.done
@@ -96,14 +98,14 @@ func (db *DB) groupTx(ctx context.Context, fn func(ctx context.Context) error) (
 		p := recover()
 		ok := returned && err == nil && p == nil
 		if ok {
-			if _, rerr := b.tx.ExecContext(inner, "RELEASE "+sp); rerr != nil {
+			if _, rerr := db.exec(inner, "RELEASE "+sp, nil); rerr != nil {
 				b.broken, ok = fmt.Errorf("store: release savepoint: %w", rerr), false
 				err = b.broken
 			}
 		} else if b.broken == nil {
-			if _, rerr := b.tx.ExecContext(inner, "ROLLBACK TO "+sp); rerr != nil {
+			if _, rerr := db.exec(inner, "ROLLBACK TO "+sp, nil); rerr != nil {
 				b.broken = fmt.Errorf("store: roll back savepoint: %w", rerr)
-			} else if _, rerr := b.tx.ExecContext(inner, "RELEASE "+sp); rerr != nil {
+			} else if _, rerr := db.exec(inner, "RELEASE "+sp, nil); rerr != nil {
 				b.broken = fmt.Errorf("store: release savepoint: %w", rerr)
 			}
 		}

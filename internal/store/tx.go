@@ -116,12 +116,22 @@ func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 }
 
 // QueryRow runs a reading query that returns at most one row.
+//
+// Inside a transaction it too goes through the writer's statement cache:
+// its one row is scanned, and its cursor closed, before the caller can run
+// anything else, so no other use of the text can share the cursor.
 func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	q := db.Rebind(query)
-	if st := db.stmt(ctx, q); st != nil {
+	if tx, ok := ctx.Value(txKey{}).(*sql.Tx); ok {
+		if st := db.writeStmts.get(q); st != nil {
+			return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+		}
+		return tx.QueryRowContext(ctx, q, args...)
+	}
+	if st := db.readStmts.get(q); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
-	return db.reader(ctx).QueryRowContext(ctx, q, args...)
+	return db.read.QueryRowContext(ctx, q, args...)
 }
 
 // TxFromContext returns the transaction the context carries, for libraries
