@@ -6,14 +6,17 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
-// procIO is the process's write counters from /proc/self/io (Linux). Unlike
-// times, they hardly change with what else the machine is doing, so they
-// show what a change to the write path saved even on a busy machine.
+// procIO is the process's CPU time and its write counters from
+// /proc/self/io (Linux). Unlike times, the counters hardly change with
+// what else the machine is doing, so they show what a change to the write
+// path saved even on a busy machine.
 type procIO struct {
 	ok           bool
 	syscw, wchar int64 // write system calls, bytes handed to them
+	cpu          time.Duration
 }
 
 func readProcIO() procIO {
@@ -22,7 +25,7 @@ func readProcIO() procIO {
 		return procIO{}
 	}
 	defer f.Close()
-	var p procIO
+	p := procIO{cpu: processCPU()}
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		k, v, _ := strings.Cut(sc.Text(), ":")
@@ -45,6 +48,7 @@ func (p procIO) perOp(later procIO, ops int) string {
 	if !p.ok || !later.ok || ops <= 0 {
 		return ""
 	}
-	return fmt.Sprintf("%.0f write calls and %.0f KB written per submission",
+	return fmt.Sprintf("%.2f ms CPU (all cores, load generator included), %.0f write calls and %.0f KB written per submission",
+		float64(later.cpu-p.cpu)/float64(time.Millisecond)/float64(ops),
 		float64(later.syscw-p.syscw)/float64(ops), float64(later.wchar-p.wchar)/1024/float64(ops))
 }
