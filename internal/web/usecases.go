@@ -51,6 +51,9 @@ type UseCases struct {
 	BaseURL string
 
 	forms *offeringForms
+	// tenantRefs and processing cache what every submission reads.
+	tenantRefs refCache[tenant.Tenant]
+	processing refCache[catalog.Duration]
 	// onlinePayment is true when a payment provider is configured.
 	onlinePayment bool
 }
@@ -139,16 +142,19 @@ func testPaymentKey(master []byte) []byte {
 // openCase gives every application its case, with a deadline from the
 // service's processing time, which it looks up before the transaction.
 func (u *UseCases) openCase(ctx context.Context, in submission.Input) (submission.Prepared, error) {
-	var processing catalog.Duration
-	if svc, err := u.Catalog.BySlug(ctx, in.ServiceID); err == nil {
-		processing = svc.Modules.Bearbeitungsdauer
-	}
+	processing, _ := u.processing.get(ctx, in.ServiceID, u.processingTime)
 	return func(ctx context.Context, r submission.Result) error {
 		s := r.Submission
 		_, err := u.Cases.Open(ctx, casework.OpenInput{TenantID: s.TenantID, SubmissionID: s.ID, ServiceID: s.ServiceID,
 			TrackingNumber: s.TrackingNumber, ReceivedAt: s.SubmittedAt, Deadline: deadline(s.SubmittedAt, processing)})
 		return err
 	}, nil
+}
+
+// processingTime is the service's processing time (Bearbeitungsdauer).
+func (u *UseCases) processingTime(ctx context.Context, serviceID string) (catalog.Duration, error) {
+	svc, err := u.Catalog.BySlug(ctx, serviceID)
+	return svc.Modules.Bearbeitungsdauer, err
 }
 
 func deadline(from time.Time, d catalog.Duration) time.Time {
@@ -250,7 +256,7 @@ func (u *UseCases) confirmByMail(ctx context.Context, in submission.Input) (subm
 	if in.ContactEmail == "" {
 		return nil, nil
 	}
-	ten, err := u.Tenants.ByID(ctx, in.TenantID)
+	ten, err := u.tenantRefs.get(ctx, in.TenantID, u.Tenants.ByID)
 	if err != nil {
 		return nil, err
 	}
