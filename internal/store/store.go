@@ -161,8 +161,11 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: database URL: %w", err)
 	}
+	// As many idle connections as open ones: under load a connection
+	// closed for being the eleventh idle one is opened again a moment
+	// later, and each new PostgreSQL connection costs a server process.
 	pool.SetMaxOpenConns(20)
-	pool.SetMaxIdleConns(10)
+	pool.SetMaxIdleConns(20)
 	if err := pool.PingContext(ctx); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("store: PostgreSQL not reachable: %w", err)

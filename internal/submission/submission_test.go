@@ -235,8 +235,14 @@ func TestSubmitStatusAndIsolation(t *testing.T) {
 		}
 		fail = false
 		third, _ := f.svc.Submit(ctx, f.input("d"))
-		if want := strings.Replace(second.Submission.TrackingNumber, "000002", "000003", 1); third.Submission.TrackingNumber != want {
-			t.Errorf("third number %s, want %s (gapless)", third.Submission.TrackingNumber, want)
+		// Gapless on SQLite; PostgreSQL claims numbers outside the
+		// transaction (see nextTrackingNumber), so the failed one is gone.
+		next := "000003"
+		if db.Dialect() == store.Postgres {
+			next = "000004"
+		}
+		if want := strings.Replace(second.Submission.TrackingNumber, "000002", next, 1); third.Submission.TrackingNumber != want {
+			t.Errorf("third number %s, want %s", third.Submission.TrackingNumber, want)
 		}
 		got, err := f.svc.ByStatusToken(ctx, f.dorsten.ID, first.StatusToken)
 		if err != nil || got.ID != first.Submission.ID || got.Values["F02"] != "Dackel" {

@@ -185,14 +185,6 @@ func (s *Service) create(ctx context.Context, in Input, p prepared) (Result, err
 	if err := s.addEvent(ctx, sub.TenantID, sub.ID, StatusReceived, "Ihr Antrag ist eingegangen."); err != nil {
 		return Result{}, err
 	}
-	actor := in.Actor
-	if actor == "" {
-		actor = "citizen:anonymous"
-	}
-	if err := s.audit.Record(ctx, sub.TenantID, actor, "submission.created", "submission:"+sub.ID,
-		map[string]string{"tracking_number": sub.TrackingNumber, "payload_sha512": sub.PayloadSHA512}); err != nil {
-		return Result{}, err
-	}
 	for _, h := range s.hooks {
 		if err := h(ctx, sub); err != nil {
 			return Result{}, err
@@ -204,14 +196,35 @@ func (s *Service) create(ctx context.Context, in Input, p prepared) (Result, err
 			return Result{}, err
 		}
 	}
+	// The audit event comes last: on PostgreSQL it locks the tenant's
+	// chain head until commit, and every other submission of the tenant
+	// waits for that lock.
+	actor := in.Actor
+	if actor == "" {
+		actor = "citizen:anonymous"
+	}
+	if err := s.audit.Record(ctx, sub.TenantID, actor, "submission.created", "submission:"+sub.ID,
+		map[string]string{"tracking_number": sub.TrackingNumber, "payload_sha512": sub.PayloadSHA512}); err != nil {
+		return Result{}, err
+	}
 	return res, nil
 }
 
-// nextTrackingNumber counts per tenant and year: DOR-2026-000001. The
-// counter row is updated inside the submit transaction, so numbers are
-// gapless for committed submissions and never repeat.
+// nextTrackingNumber counts per tenant and year: DOR-2026-000001. Numbers
+// never repeat.
+//
+// On SQLite the counter moves inside the submit transaction, so numbers
+// are gapless for committed submissions; the one writer serialises
+// submissions anyway. On PostgreSQL the counter row would stay locked until
+// the submission commits, and every other submission of the tenant would
+// wait for it: there the number is claimed in a statement of its own,
+// which commits at once, and a submission that fails afterwards leaves a
+// gap.
 func (s *Service) nextTrackingNumber(ctx context.Context, tenantID, code string, now time.Time) (string, error) {
 	year := now.In(berlin).Year()
+	if s.db.Dialect() == store.Postgres {
+		ctx = store.OutsideTx(ctx)
+	}
 	// One statement claims the number: it creates the year's counter or
 	// counts it up, and on PostgreSQL locks the row until commit.
 	var n int64
