@@ -40,6 +40,13 @@ func (w *maintenanceWorker) Work(ctx context.Context, job *river.Job[maintenance
 	if err != nil {
 		return err
 	}
+	// Attachment files that lost their row: removal after a deletion is
+	// best effort (a crash, or a deletion inside another transaction, skips
+	// it). A failure here must not hold up the rest of the housekeeping.
+	swept, err := w.uc.Submissions.SweepFiles(ctx, time.Hour)
+	if err != nil {
+		w.log.Warn("maintenance: sweeping attachment files failed", "err", err)
+	}
 	if err := w.uc.Identity.Cleanup(ctx); err != nil {
 		return err
 	}
@@ -91,7 +98,7 @@ func (w *maintenanceWorker) Work(ctx context.Context, job *river.Job[maintenance
 			purged++
 		}
 	}
-	w.log.Info("maintenance", "drafts_deleted", drafts, "broken_uploads_deleted", broken, "reminders", len(due), "payloads_deleted", purged)
+	w.log.Info("maintenance", "drafts_deleted", drafts, "broken_uploads_deleted", broken, "files_swept", swept, "reminders", len(due), "payloads_deleted", purged)
 	return nil
 }
 

@@ -50,7 +50,7 @@ func commands() []command {
 		{"user", "verwaltet Zugänge: user add legt Mitarbeitende mit Rolle an", "serviceportal user add --name NAME --email ADRESSE --role ROLLE [--tenant KÜRZEL|--operator KÜRZEL] [--password-stdin]", nil, -1, 0},
 		{"import", "importiert Kataloge und Formulare: import leika ORDNER lädt die LeiKa-/OZG-CSV-Dateien (wiederholbar); import fim DATEI liest ein XDatenfelder-Stammdatenschema (2.0/3.0) und gibt das Formular als JSON aus, mit MANDANT LEISTUNG wird es als neue Fassung der Vorlage dieses Mandanten veröffentlicht",
 			"serviceportal import leika ORDNER | serviceportal import fim DATEI [MANDANT LEISTUNG]", runImport, 2, 2},
-		{"backup", "schreibt eine konsistente Kopie der SQLite-Datenbank, während das Portal läuft", "serviceportal backup [Optionen] ZIELDATEI", runBackup, 1, 0},
+		{"backup", "schreibt eine konsistente Kopie der SQLite-Datenbank und ihrer Dateien in einen neuen Ordner, während das Portal läuft", "serviceportal backup [Optionen] ZIELORDNER", runBackup, 1, 0},
 		{"version", "zeigt die Version", "serviceportal version", nil, 0, 0},
 	}
 }

@@ -42,7 +42,7 @@ func TestCommandLine(t *testing.T) {
 	}{
 		{"help", nil, []string{"--help"}, ExitOK, "Unterbefehle:", ""},
 		{"help word", nil, []string{"help"}, ExitOK, "backup", ""},
-		{"subcommand help", nil, []string{"backup", "--help"}, ExitOK, "ZIELDATEI", ""},
+		{"subcommand help", nil, []string{"backup", "--help"}, ExitOK, "ZIELORDNER", ""},
 		{"version", nil, []string{"version"}, ExitOK, "serviceportal ", ""},
 		{"version help", nil, []string{"version", "--help"}, ExitOK, "version – zeigt die Version", ""},
 		{"version with argument", nil, []string{"version", "--addr", "x"}, ExitConfig, "", "erwartet keine Argumente"},
@@ -104,9 +104,13 @@ func TestSeedAndBackup(t *testing.T) {
 			if d.String() != "sqlite" {
 				return
 			}
-			target := filepath.Join(t.TempDir(), "sicherung.db")
-			if code, out, errOut := run(t, env, "backup", target); code != ExitOK || !strings.Contains(out, "geprüft") {
+			target := filepath.Join(t.TempDir(), "sicherung")
+			if code, out, errOut := run(t, env, "backup", target); code != ExitOK || !strings.Contains(out, "geprüft") || !strings.Contains(out, "0 Dateien") {
 				t.Fatalf("backup: %d %q %q", code, out, errOut)
+			}
+			// The backup folder is laid out like a data folder.
+			if _, err := os.Stat(filepath.Join(target, "serviceportal.db")); err != nil {
+				t.Fatalf("backup folder: %v", err)
 			}
 			if code, _, errOut := run(t, env, "backup", target); code != ExitError || !strings.Contains(errOut, "gibt es schon") {
 				t.Fatalf("backup overwrote: %d %q", code, errOut)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/serviceportal/serviceportal/internal/app"
 	"github.com/serviceportal/serviceportal/internal/catalog"
@@ -107,12 +108,13 @@ func runBackup(ctx context.Context, cfg config.Config, args []string, env Env) e
 	}
 	defer db.Close()
 	if _, err := os.Stat(args[0]); err == nil {
-		return fmt.Errorf("die Zieldatei %s gibt es schon; eine Sicherung überschreibt nichts", args[0])
+		return fmt.Errorf("das Ziel %s gibt es schon; eine Sicherung überschreibt nichts", args[0])
 	}
-	if err := db.Backup(ctx, args[0]); err != nil {
+	files, err := db.Backup(ctx, args[0])
+	if err != nil {
 		return err
 	}
-	copyDB, err := store.OpenFile(ctx, args[0])
+	copyDB, err := store.OpenFile(ctx, filepath.Join(args[0], store.SQLiteFile))
 	if err != nil {
 		return fmt.Errorf("die Sicherung %s lässt sich nicht öffnen: %w", args[0], err)
 	}
@@ -120,6 +122,6 @@ func runBackup(ctx context.Context, cfg config.Config, args []string, env Env) e
 	if err := copyDB.IntegrityCheck(ctx); err != nil {
 		return fmt.Errorf("die Sicherung %s ist fehlerhaft: %w", args[0], err)
 	}
-	fmt.Fprintf(env.Stdout, "Sicherung geschrieben und geprüft: %s\n", args[0])
+	fmt.Fprintf(env.Stdout, "Sicherung geschrieben und geprüft: %s (Datenbank und %d Dateien)\n", args[0], files)
 	return nil
 }

@@ -5,34 +5,128 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
 )
 
 // ErrBackupUnsupported says that the database has its own backup tools.
 var ErrBackupUnsupported = errors.New("store: PostgreSQL is backed up with pg_dump, not by the portal")
 
-// Backup writes a consistent copy of the SQLite database to dest while the
-// portal keeps running. VACUUM INTO reads one snapshot, so the copy never
-// holds half a transaction. dest must not exist yet.
-func (db *DB) Backup(ctx context.Context, dest string) error {
+// FilesFolder is the folder beside the SQLite file that holds attachment
+// content (internal/filestore); a backup carries it along.
+const FilesFolder = "files"
+
+// FilesDir is where SQLite mode keeps attachment content: the folder
+// FilesFolder beside the database file, so the data folder (or a backup
+// folder) holds the database and its files together. It is empty on
+// PostgreSQL, whose instances share no disk and keep content in the
+// database.
+func (db *DB) FilesDir() string {
 	if db.dialect != SQLite {
-		return ErrBackupUnsupported
+		return ""
+	}
+	return filepath.Join(filepath.Dir(db.path), FilesFolder)
+}
+
+// Backup writes a consistent copy of the SQLite database and its files to
+// the folder dest while the portal keeps running: dest/serviceportal.db
+// and dest/files, the layout of a data folder, so restoring is putting the
+// folder in the data folder's place. dest must not exist yet. It returns
+// how many files it copied.
+//
+// VACUUM INTO reads one snapshot, so the database copy never holds half a
+// transaction. The files are copied after it: a file is complete and
+// durable before the row that points to it commits, and never changes
+// afterwards, so every row of the snapshot finds its file, except one
+// deleted while the backup ran (it is skipped), whose row was being
+// deleted anyway. Files newer than the snapshot are copied too; no row
+// points to them in the copy, and the sweeper removes them after a
+// restore.
+func (db *DB) Backup(ctx context.Context, dest string) (int, error) {
+	if db.dialect != SQLite {
+		return 0, ErrBackupUnsupported
 	}
 	if _, err := os.Stat(dest); err == nil {
-		return fmt.Errorf("store: backup target %s exists already", dest)
+		return 0, fmt.Errorf("store: backup target %s exists already", dest)
+	}
+	if err := os.MkdirAll(dest, 0o700); err != nil {
+		return 0, fmt.Errorf("store: backup: %w", err)
 	}
 	// SQLite counts VACUUM INTO as a write, so neither the read-only readers
 	// nor the writer (which would stall submissions for the whole copy) fit;
 	// a connection of its own reads a snapshot beside both.
 	conn, err := sql.Open("sqlite", "file:"+db.path+"?_busy_timeout=10000")
 	if err != nil {
-		return fmt.Errorf("store: backup: %w", err)
+		return 0, fmt.Errorf("store: backup: %w", err)
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "VACUUM INTO ?", dest); err != nil {
-		return fmt.Errorf("store: backup to %s: %w", dest, err)
+	if _, err := conn.ExecContext(ctx, "VACUUM INTO ?", filepath.Join(dest, SQLiteFile)); err != nil {
+		return 0, fmt.Errorf("store: backup to %s: %w", dest, err)
 	}
-	return nil
+	return copyFiles(ctx, db.FilesDir(), filepath.Join(dest, FilesFolder))
+}
+
+// copyFiles copies the committed files below src to dst, leaving out
+// temporary ones (a leading dot) and ones that vanish while it runs.
+func copyFiles(ctx context.Context, src, dst string) (int, error) {
+	n := 0
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // no files yet, or a folder removed meanwhile
+		}
+		if err != nil {
+			return err
+		}
+		if cerr := ctx.Err(); cerr != nil {
+			return cerr
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		switch {
+		case d.IsDir():
+			return os.MkdirAll(filepath.Join(dst, rel), 0o700)
+		case strings.HasPrefix(d.Name(), ".") || !d.Type().IsRegular():
+			return nil
+		}
+		copied, err := copyFile(path, filepath.Join(dst, rel))
+		if copied {
+			n++
+		}
+		return err
+	})
+	if err != nil {
+		return n, fmt.Errorf("store: backup files: %w", err)
+	}
+	return n, nil
+}
+
+// copyFile copies one file durably; a source that is gone is skipped.
+func copyFile(src, dst string) (bool, error) {
+	in, err := os.Open(src) // #nosec G304 -- a file below the portal's own files folder
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600) // #nosec G304 -- below the new backup folder
+	if err != nil {
+		return false, err
+	}
+	_, err = io.Copy(out, in)
+	if err == nil {
+		err = out.Sync()
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	return err == nil, err
 }
 
 // IntegrityCheck runs SQLite's integrity check; on PostgreSQL it only pings.

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -106,24 +107,63 @@ func TestBackupMakesConsistentCopy(t *testing.T) {
 	if _, err := db.Exec(ctx, `INSERT INTO operators (id, slug, name, short_name, created_at) VALUES (?, 'krzn', 'KRZN', 'KRZN', CURRENT_TIMESTAMP)`, store.NewID()); err != nil {
 		t.Fatal(err)
 	}
-	dest := filepath.Join(t.TempDir(), "copy.db")
-	if err := db.Backup(ctx, dest); err != nil {
-		t.Fatal(err)
+	// Attachment files beside the database go along; temporary ones
+	// (uploads in progress) do not.
+	files := map[string]string{"t1/a1": "erste Datei", "t1/a2": "zweite", "t2/b1": "dritte", "t2/.tmp-b2-1": "halb"}
+	for name, content := range files {
+		p := filepath.Join(db.FilesDir(), name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if err := db.Backup(ctx, dest); err == nil {
-		t.Error("backup overwrote an existing file")
+	dest := filepath.Join(t.TempDir(), "sicherung")
+	n, err := db.Backup(ctx, dest)
+	if err != nil || n != 3 {
+		t.Fatalf("backup copied %d files (err %v), want 3", n, err)
 	}
-	c, err := store.OpenFile(ctx, dest)
+	if _, err := db.Backup(ctx, dest); err == nil {
+		t.Error("backup overwrote an existing folder")
+	}
+	for name, content := range files {
+		got, err := os.ReadFile(filepath.Join(dest, store.FilesFolder, name))
+		switch {
+		case strings.Contains(name, ".tmp-"):
+			if err == nil {
+				t.Errorf("backup holds the temporary file %s", name)
+			}
+		case err != nil || string(got) != content:
+			t.Errorf("backup of %s: %q, %v", name, got, err)
+		}
+	}
+	c, err := store.OpenFile(ctx, filepath.Join(dest, store.SQLiteFile))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
+	if c.FilesDir() != filepath.Join(dest, store.FilesFolder) {
+		t.Errorf("the copy looks for its files in %s", c.FilesDir())
+	}
 	if err := c.IntegrityCheck(ctx); err != nil {
 		t.Fatal(err)
 	}
-	var n int
-	if err := c.QueryRow(ctx, "SELECT COUNT(*) FROM operators WHERE slug = 'krzn'").Scan(&n); err != nil || n != 1 {
-		t.Fatalf("copy has %d operators (err %v), want 1", n, err)
+	var count int
+	if err := c.QueryRow(ctx, "SELECT COUNT(*) FROM operators WHERE slug = 'krzn'").Scan(&count); err != nil || count != 1 {
+		t.Fatalf("copy has %d operators (err %v), want 1", count, err)
+	}
+}
+
+func TestBackupWithoutFiles(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t, store.SQLite)
+	dest := filepath.Join(t.TempDir(), "sicherung")
+	if n, err := db.Backup(context.Background(), dest); err != nil || n != 0 {
+		t.Fatalf("backup of a database without files: %d, %v", n, err)
+	}
+	if _, err := os.Stat(filepath.Join(dest, store.SQLiteFile)); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -179,6 +219,24 @@ func TestOptimize(t *testing.T) {
 		var n int
 		if err := db.QueryRow(ctx, "SELECT COUNT(*) FROM sqlite_stat1").Scan(&n); err != nil || n == 0 {
 			t.Fatalf("sqlite_stat1 has %d rows (%v)", n, err)
+		}
+	})
+}
+
+func TestFilesDirOnlyOnSQLite(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		if db.Dialect() == store.SQLite {
+			if want := filepath.Join(filepath.Dir(db.Path()), store.FilesFolder); db.FilesDir() != want {
+				t.Errorf("FilesDir %q, want %q", db.FilesDir(), want)
+			}
+			return
+		}
+		if db.FilesDir() != "" {
+			t.Errorf("PostgreSQL has a files folder %q; its instances share no disk", db.FilesDir())
+		}
+		if _, err := db.Backup(context.Background(), t.TempDir()+"/x"); !errors.Is(err, store.ErrBackupUnsupported) {
+			t.Errorf("backup on PostgreSQL: %v", err)
 		}
 	})
 }

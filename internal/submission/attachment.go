@@ -45,11 +45,16 @@ type NewAttachment struct {
 }
 
 // PutAttachment streams r into sealed chunks and computes its SHA-512 on
-// the way. Each chunk is its own short write, so a slow upload never holds
-// the database's writer; the file becomes visible only when its hash is
-// recorded at the end. A file over MaxSize is rejected with ErrTooLarge
-// and removed, as is a broken upload.
+// the way. The chunks go to the chunk store (files beside an SQLite
+// database, rows on PostgreSQL) one at a time, so a slow upload never
+// holds the database's writer; the file becomes visible only when its
+// hash is recorded at the end, after its content is durable. A file over
+// MaxSize is rejected with ErrTooLarge and removed, as is a broken upload.
 func (s *Service) PutAttachment(ctx context.Context, in NewAttachment, r io.Reader) (Attachment, error) {
+	return s.putAttachment(ctx, in, r, s.chunks())
+}
+
+func (s *Service) putAttachment(ctx context.Context, in NewAttachment, r io.Reader, cs chunkStore) (Attachment, error) {
 	a := Attachment{ID: store.NewID(), TenantID: in.TenantID, Owner: in.Owner, FieldPath: in.FieldPath, Filename: in.Filename,
 		ContentType: in.ContentType, CreatedAt: s.now()}
 	var scan *scanning
@@ -61,25 +66,19 @@ func (s *Service) PutAttachment(ctx context.Context, in NewAttachment, r io.Read
 	n, rerr := io.ReadFull(r, buf)
 	switch {
 	case rerr == io.EOF || rerr == io.ErrUnexpectedEOF:
-		return a, s.storeSmall(ctx, &a, in, buf[:n], scan)
+		return a, s.storeSmall(ctx, cs, &a, in, buf[:n], scan)
 	case rerr != nil:
 		err := fmt.Errorf("submission: read upload: %w", rerr)
 		scan.abort(err)
 		return Attachment{}, err
 	}
-	if _, err := s.db.Exec(ctx, `INSERT INTO attachments (id, tenant_id, draft_id, submission_id, owner, field_path, filename, content_type, size, sha512, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, '', ?)`, a.ID, a.TenantID, nullString(in.DraftID), nullString(in.SubmissionID), in.Owner,
-		a.FieldPath, a.Filename, a.ContentType, a.CreatedAt); err != nil {
+	// The row without a hash marks the upload in progress (the table's
+	// chunks need it); DeleteBrokenUploads removes it if the portal stops.
+	if err := s.insertAttachment(ctx, a, in); err != nil {
 		scan.abort(err)
-		return Attachment{}, fmt.Errorf("submission: attachment: %w", err)
+		return Attachment{}, err
 	}
-	err := s.storeChunks(ctx, &a, in.MaxSize, io.MultiReader(bytes.NewReader(buf[:n]), r))
-	if err != nil {
-		scan.abort(err)
-	} else {
-		err = scan.verdict()
-	}
-	if err != nil {
+	if err := s.writeLarge(ctx, cs, &a, in.MaxSize, io.MultiReader(bytes.NewReader(buf[:n]), r), scan); err != nil {
 		s.db.Exec(context.WithoutCancel(ctx), `DELETE FROM attachments WHERE id = ?`, a.ID)
 		return Attachment{}, err
 	}
@@ -89,12 +88,46 @@ func (s *Service) PutAttachment(ctx context.Context, in NewAttachment, r io.Read
 	return a, nil
 }
 
+// writeLarge writes a file's chunks and waits for the scanner's verdict;
+// when either fails, none of the content stays.
+func (s *Service) writeLarge(ctx context.Context, cs chunkStore, a *Attachment, maxSize int64, r io.Reader, scan *scanning) error {
+	w, err := cs.create(ctx, a.TenantID, a.ID)
+	if err != nil {
+		scan.abort(err)
+		return err
+	}
+	if err := s.storeChunks(ctx, w, a, maxSize, r); err != nil {
+		scan.abort(err)
+		w.abort()
+		return err
+	}
+	err = scan.verdict()
+	if err == nil {
+		err = w.finish()
+	}
+	if err != nil {
+		w.abort()
+	}
+	return err
+}
+
+// insertAttachment writes a's row; a hash marks it finished.
+func (s *Service) insertAttachment(ctx context.Context, a Attachment, in NewAttachment) error {
+	if _, err := s.db.Exec(ctx, `INSERT INTO attachments (id, tenant_id, draft_id, submission_id, owner, field_path, filename, content_type, size, sha512, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, a.ID, a.TenantID, nullString(in.DraftID), nullString(in.SubmissionID), in.Owner,
+		a.FieldPath, a.Filename, a.ContentType, a.Size, a.SHA512, a.CreatedAt); err != nil {
+		return fmt.Errorf("submission: attachment: %w", err)
+	}
+	return nil
+}
+
 // storeSmall stores a file that fits in one chunk with a single commit:
-// the row, complete with size and hash, and its one chunk. Most uploads
-// (scans, photos of documents) are this size, and each durable commit
-// costs a disk flush. The scanner's verdict comes first, so an infected
-// file never exists, not even for a moment.
-func (s *Service) storeSmall(ctx context.Context, a *Attachment, in NewAttachment, data []byte, scan *scanning) error {
+// the row, complete with size and hash, and (in the table) its one chunk;
+// a file's chunk is written and synced before, beside the writer. Most
+// uploads (scans, photos of documents) are this size, and each durable
+// commit costs a disk flush. The scanner's verdict comes first, so an
+// infected file never exists, not even for a moment.
+func (s *Service) storeSmall(ctx context.Context, cs chunkStore, a *Attachment, in NewAttachment, data []byte, scan *scanning) error {
 	if in.MaxSize > 0 && int64(len(data)) > in.MaxSize {
 		scan.abort(ErrTooLarge)
 		return ErrTooLarge
@@ -104,87 +137,42 @@ func (s *Service) storeSmall(ctx context.Context, a *Attachment, in NewAttachmen
 	}
 	sum := sha512.Sum512(data)
 	a.Size, a.SHA512 = int64(len(data)), hex.EncodeToString(sum[:])
-	var sealed []byte
-	if len(data) > 0 {
-		var err error
-		if sealed, err = s.keys.Seal(ctx, a.TenantID, data, chunkAAD(a.ID, 0)); err != nil {
-			return err
-		}
+	if len(data) == 0 {
+		return s.insertAttachment(ctx, *a, in)
 	}
-	return s.db.InTx(ctx, func(ctx context.Context) error {
-		if _, err := s.db.Exec(ctx, `INSERT INTO attachments (id, tenant_id, draft_id, submission_id, owner, field_path, filename, content_type, size, sha512, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, a.ID, a.TenantID, nullString(in.DraftID), nullString(in.SubmissionID), in.Owner,
-			a.FieldPath, a.Filename, a.ContentType, a.Size, a.SHA512, a.CreatedAt); err != nil {
-			return fmt.Errorf("submission: attachment: %w", err)
-		}
-		if sealed == nil {
-			return nil
-		}
-		if _, err := s.db.Exec(ctx, `INSERT INTO attachment_chunks (attachment_id, seq, data) VALUES (?, 0, ?)`, a.ID, sealed); err != nil {
-			return fmt.Errorf("submission: attachment chunk: %w", err)
-		}
-		return nil
-	})
-}
-
-// scanning streams an upload to the virus scanner while it is stored. A
-// nil *scanning (no scanner configured) accepts everything.
-type scanning struct {
-	tee  *scanTee
-	pw   *io.PipeWriter
-	done chan error
-}
-
-func (s *Service) startScan(ctx context.Context, r io.Reader) *scanning {
-	pr, pw := io.Pipe()
-	sc := &scanning{tee: &scanTee{r: r, w: pw}, pw: pw, done: make(chan error, 1)}
-	go func() {
-		err := s.scanner.Scan(ctx, pr)
-		pr.CloseWithError(io.ErrClosedPipe) // unblock the writer if the scanner quit early
-		sc.done <- err
-	}()
-	return sc
-}
-
-// verdict ends the stream and waits for the scanner: nil means clean.
-func (sc *scanning) verdict() error {
-	if sc == nil {
-		return nil
+	sealed, err := s.keys.Seal(ctx, a.TenantID, data, chunkAAD(a.ID, 0))
+	if err != nil {
+		return err
 	}
-	sc.pw.Close()
-	return <-sc.done
-}
-
-// abort ends the stream after a failure of our own and lets the scanner
-// finish.
-func (sc *scanning) abort(err error) {
-	if sc == nil {
-		return
+	if cs.inDB() {
+		return s.db.InTx(ctx, func(ctx context.Context) error {
+			if err := s.insertAttachment(ctx, *a, in); err != nil {
+				return err
+			}
+			w, err := cs.create(ctx, a.TenantID, a.ID)
+			if err != nil {
+				return err
+			}
+			return w.write(ctx, 0, sealed)
+		})
 	}
-	sc.pw.CloseWithError(err)
-	<-sc.done
-}
-
-// scanTee hands what it reads to the scanner. A scanner that stopped
-// reading (it found something, or gave up) no longer gets data, and its
-// verdict decides.
-type scanTee struct {
-	r    io.Reader
-	w    *io.PipeWriter
-	gone bool
-}
-
-func (t *scanTee) Read(p []byte) (int, error) {
-	n, err := t.r.Read(p)
-	if n > 0 && !t.gone {
-		if _, werr := t.w.Write(p[:n]); werr != nil {
-			t.gone = true
-		}
+	w, err := cs.create(ctx, a.TenantID, a.ID)
+	if err != nil {
+		return err
 	}
-	return n, err
+	if err := w.write(ctx, 0, sealed); err != nil {
+		w.abort()
+		return err
+	}
+	if err := w.finish(); err != nil {
+		return err
+	}
+	// Should this fail, the file stays for the sweeper: whether the row
+	// committed is not certain after every error.
+	return s.insertAttachment(ctx, *a, in)
 }
 
-func (s *Service) storeChunks(ctx context.Context, a *Attachment, maxSize int64, r io.Reader) error {
+func (s *Service) storeChunks(ctx context.Context, w chunkWriter, a *Attachment, maxSize int64, r io.Reader) error {
 	h := sha512.New()
 	buf := make([]byte, ChunkSize)
 	for seq := 0; ; seq++ {
@@ -199,8 +187,8 @@ func (s *Service) storeChunks(ctx context.Context, a *Attachment, maxSize int64,
 			if err != nil {
 				return err
 			}
-			if _, err := s.db.Exec(ctx, `INSERT INTO attachment_chunks (attachment_id, seq, data) VALUES (?, ?, ?)`, a.ID, seq, sealed); err != nil {
-				return fmt.Errorf("submission: attachment chunk: %w", err)
+			if err := w.write(ctx, seq, sealed); err != nil {
+				return err
 			}
 		}
 		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
@@ -212,16 +200,6 @@ func (s *Service) storeChunks(ctx context.Context, a *Attachment, maxSize int64,
 	}
 	a.SHA512 = hex.EncodeToString(h.Sum(nil))
 	return nil
-}
-
-// DeleteBrokenUploads removes files whose upload never finished (the
-// portal stopped mid-upload); the retention job calls it.
-func (s *Service) DeleteBrokenUploads(ctx context.Context, olderThan time.Duration) (int64, error) {
-	r, err := s.db.Exec(ctx, `DELETE FROM attachments WHERE sha512 = '' AND created_at < ?`, s.now().Add(-olderThan))
-	if err != nil {
-		return 0, fmt.Errorf("submission: delete broken uploads: %w", err)
-	}
-	return r.RowsAffected()
 }
 
 // LinkAttachment hands a finished file to a submission under an owner tag
@@ -269,12 +247,6 @@ func (s *Service) SubmissionAttachments(ctx context.Context, tenantID, submissio
 	return s.attachments(ctx, `tenant_id = ? AND submission_id = ?`, tenantID, submissionID)
 }
 
-// DeleteDraftAttachment removes one file from a draft.
-func (s *Service) DeleteDraftAttachment(ctx context.Context, tenantID, draftID, id string) error {
-	_, err := s.db.Exec(ctx, `DELETE FROM attachments WHERE tenant_id = ? AND draft_id = ? AND id = ?`, tenantID, draftID, id)
-	return err
-}
-
 // Attachment returns one file's description.
 func (s *Service) Attachment(ctx context.Context, tenantID, id string) (Attachment, error) {
 	as, err := s.attachments(ctx, `tenant_id = ? AND id = ?`, tenantID, id)
@@ -288,26 +260,35 @@ func (s *Service) Attachment(ctx context.Context, tenantID, id string) (Attachme
 }
 
 // WriteAttachment streams a file's content to w chunk by chunk and checks
-// it against the stored SHA-512.
+// it against the stored SHA-512: a chunk that was changed, swapped or cut
+// fails to open, a missing one fails the hash.
 func (s *Service) WriteAttachment(ctx context.Context, w io.Writer, a Attachment) error {
+	rd, err := s.chunks().open(ctx, a.TenantID, a.ID)
+	if err != nil {
+		return err
+	}
+	defer rd.close()
 	h := sha512.New()
-	for seq := 0; ; seq++ {
-		var sealed []byte
-		err := s.db.QueryRow(ctx, `SELECT data FROM attachment_chunks WHERE attachment_id = ? AND seq = ?`, a.ID, seq).Scan(&sealed)
-		if errors.Is(err, sqlNoRows) {
+	seq := 0
+	for ; ; seq++ {
+		sealed, err := rd.next(ctx)
+		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return fmt.Errorf("submission: read attachment: %w", err)
+			return err
 		}
 		plain, err := s.keys.Open(ctx, a.TenantID, sealed, chunkAAD(a.ID, seq))
 		if err != nil {
-			return err
+			return fmt.Errorf("submission: attachment %s chunk %d: %w", a.ID, seq, err)
 		}
 		h.Write(plain)
-		if _, err := io.Copy(w, bytes.NewReader(plain)); err != nil {
+		if _, err := w.Write(plain); err != nil {
 			return err
 		}
+	}
+	if seq == 0 && a.Size > 0 {
+		return fmt.Errorf("submission: attachment %s has no content", a.ID)
 	}
 	if got := hex.EncodeToString(h.Sum(nil)); got != a.SHA512 {
 		return fmt.Errorf("submission: attachment %s does not match its SHA-512", a.ID)
@@ -321,10 +302,4 @@ func (s *Service) AttachmentOf(ctx context.Context, tenantID, id, submissionID s
 	err := s.db.QueryRow(ctx, `SELECT COUNT(*) FROM attachments WHERE tenant_id = ? AND id = ? AND submission_id = ? AND sha512 <> ''`,
 		tenantID, id, submissionID).Scan(&n)
 	return n > 0, err
-}
-
-// DeleteAttachment removes a file of a tenant.
-func (s *Service) DeleteAttachment(ctx context.Context, tenantID, id string) error {
-	_, err := s.db.Exec(ctx, `DELETE FROM attachments WHERE tenant_id = ? AND id = ?`, tenantID, id)
-	return err
 }

@@ -131,20 +131,25 @@ func (s *Service) ClaimDraft(ctx context.Context, tenantID, id, accountID string
 	return err
 }
 
-// DeleteDraft removes a draft and its attachments.
+// DeleteDraft removes a draft and its attachments (ON DELETE CASCADE).
 func (s *Service) DeleteDraft(ctx context.Context, tenantID, id string) error {
-	_, err := s.db.Exec(ctx, `DELETE FROM drafts WHERE tenant_id = ? AND id = ?`, tenantID, id)
+	_, err := s.deleteAttachments(ctx, `tenant_id = ? AND draft_id = ?`, []any{tenantID, id}, func(ctx context.Context) (int64, error) {
+		return affected(s.db.Exec(ctx, `DELETE FROM drafts WHERE tenant_id = ? AND id = ?`, tenantID, id))
+	})
 	return err
 }
 
 // DeleteExpiredDrafts removes drafts whose last edit is more than 30 days
 // ago, with their attachments. The scheduled retention job calls it.
 func (s *Service) DeleteExpiredDrafts(ctx context.Context) (int64, error) {
-	r, err := s.db.Exec(ctx, `DELETE FROM drafts WHERE expires_at <= ?`, s.now())
+	now := s.now()
+	n, err := s.deleteAttachments(ctx, `draft_id IN (SELECT id FROM drafts WHERE expires_at <= ?)`, []any{now}, func(ctx context.Context) (int64, error) {
+		return affected(s.db.Exec(ctx, `DELETE FROM drafts WHERE expires_at <= ?`, now))
+	})
 	if err != nil {
 		return 0, fmt.Errorf("submission: delete expired drafts: %w", err)
 	}
-	return r.RowsAffected()
+	return n, nil
 }
 
 func (s *Service) sealValues(ctx context.Context, tenantID, aad string, v map[string]any) ([]byte, error) {

@@ -116,13 +116,13 @@ func (s *Service) ForAccount(ctx context.Context, accountID string) ([]Summary, 
 // DeletePayload removes a submission's answers and attachments after its
 // case is closed (retention); tracking number, timeline and audit stay.
 func (s *Service) DeletePayload(ctx context.Context, tenantID, id string) error {
-	return s.db.InTx(ctx, func(ctx context.Context) error {
+	_, err := s.deleteAttachments(ctx, `tenant_id = ? AND submission_id = ?`, []any{tenantID, id}, func(ctx context.Context) (int64, error) {
 		if _, err := s.db.Exec(ctx, `UPDATE submissions SET payload = NULL, payload_deleted_at = ? WHERE tenant_id = ? AND id = ?`, s.now(), tenantID, id); err != nil {
-			return err
+			return 0, err
 		}
-		_, err := s.db.Exec(ctx, `DELETE FROM attachments WHERE tenant_id = ? AND submission_id = ?`, tenantID, id)
-		return err
+		return affected(s.db.Exec(ctx, `DELETE FROM attachments WHERE tenant_id = ? AND submission_id = ?`, tenantID, id))
 	})
+	return err
 }
 
 // StatusToken returns the secret of a submission's status link, for the

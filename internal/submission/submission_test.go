@@ -143,9 +143,7 @@ func TestAttachmentsStreamAndVerify(t *testing.T) {
 			t.Errorf("draft survives submission: %v", err)
 		}
 		// Tampering with a stored chunk is detected.
-		if _, err := db.Exec(ctx, `UPDATE attachment_chunks SET data = ? WHERE attachment_id = ? AND seq = 1`, []byte("garbage-garbage-garbage-garbage"), a.ID); err != nil {
-			t.Fatal(err)
-		}
+		tamper(t, db, a)
 		if err := f.svc.WriteAttachment(ctx, io.Discard, a); err == nil {
 			t.Error("tampered attachment read without error")
 		}

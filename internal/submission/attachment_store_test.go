@@ -1,0 +1,375 @@
+package submission_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha512"
+	"encoding/hex"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/serviceportal/serviceportal/internal/audit"
+	"github.com/serviceportal/serviceportal/internal/filestore"
+	"github.com/serviceportal/serviceportal/internal/keyring"
+	"github.com/serviceportal/serviceportal/internal/store"
+	"github.com/serviceportal/serviceportal/internal/store/storetest"
+	"github.com/serviceportal/serviceportal/internal/submission"
+)
+
+// fileOf is where SQLite mode keeps an attachment's content.
+func fileOf(db *store.DB, a submission.Attachment) string {
+	return filepath.Join(db.FilesDir(), a.TenantID, a.ID)
+}
+
+// storedIn says where an attachment's content is: "file", "table" or "none".
+func storedIn(t *testing.T, db *store.DB, a submission.Attachment) string {
+	t.Helper()
+	var rows int
+	if err := db.QueryRow(context.Background(), `SELECT COUNT(*) FROM attachment_chunks WHERE attachment_id = ?`, a.ID).Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	_, err := os.Stat(fileOf(db, a))
+	switch {
+	case db.FilesDir() != "" && err == nil && rows == 0:
+		return "file"
+	case (db.FilesDir() == "" || errors.Is(err, os.ErrNotExist)) && rows > 0:
+		return "table"
+	case (db.FilesDir() == "" || errors.Is(err, os.ErrNotExist)) && rows == 0:
+		return "none"
+	}
+	t.Fatalf("attachment %s in a file (%v) and in %d table rows", a.ID, err, rows)
+	return ""
+}
+
+// tamper changes one byte of an attachment's stored content.
+func tamper(t *testing.T, db *store.DB, a submission.Attachment) {
+	t.Helper()
+	if storedIn(t, db, a) == "table" {
+		if _, err := db.Exec(context.Background(), `UPDATE attachment_chunks SET data = ? WHERE attachment_id = ? AND seq = 0`,
+			[]byte("garbage-garbage-garbage-garbage"), a.ID); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	b, err := os.ReadFile(fileOf(db, a))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 0x01
+	if err := os.WriteFile(fileOf(db, a), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func randomBytes(n int) []byte {
+	r := rand.NewChaCha8([32]byte{byte(n)})
+	b := make([]byte, n)
+	r.Read(b)
+	return b
+}
+
+type putFunc func(context.Context, submission.NewAttachment, io.Reader) (submission.Attachment, error)
+
+func (f fixture) put(t *testing.T, put putFunc, draftID string, content []byte) submission.Attachment {
+	t.Helper()
+	a, err := put(context.Background(), submission.NewAttachment{TenantID: f.dorsten.ID, DraftID: draftID, FieldPath: "F10",
+		Filename: "nachweis.pdf", ContentType: "application/pdf"}, bytes.NewReader(content))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func (f fixture) draft(t *testing.T) string {
+	t.Helper()
+	d, _, err := f.svc.CreateDraft(context.Background(), submission.NewDraft{TenantID: f.dorsten.ID, ServiceID: f.service.ID,
+		FormID: "hundeanmeldung", FormVersion: "1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.ID
+}
+
+func TestAttachmentStoresRoundtrip(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db)
+		ctx := context.Background()
+		draftID := f.draft(t)
+		byDefault := "table"
+		if db.Dialect() == store.SQLite {
+			byDefault = "file"
+		}
+		stores := []struct {
+			name  string
+			put   putFunc
+			where string
+		}{
+			{"default", f.svc.PutAttachment, byDefault},
+			// Databases from before files: read from the table, on SQLite too.
+			{"table", f.svc.PutAttachmentInTable, "table"},
+		}
+		sizes := []int{0, 1000, submission.ChunkSize, 2*submission.ChunkSize + 12345}
+		for _, st := range stores {
+			for _, size := range sizes {
+				content := randomBytes(size)
+				a := f.put(t, st.put, draftID, content)
+				sum := sha512.Sum512(content)
+				if a.Size != int64(size) || a.SHA512 != hex.EncodeToString(sum[:]) {
+					t.Fatalf("%s, %d bytes: size %d, sha %s", st.name, size, a.Size, a.SHA512)
+				}
+				want := st.where
+				if size == 0 {
+					want = "none"
+				}
+				if got := storedIn(t, db, a); got != want {
+					t.Errorf("%s, %d bytes: content in %s, want %s", st.name, size, got, want)
+				}
+				var out bytes.Buffer
+				if err := f.svc.WriteAttachment(ctx, &out, a); err != nil || !bytes.Equal(out.Bytes(), content) {
+					t.Fatalf("%s, %d bytes: read back %d bytes, %v", st.name, size, out.Len(), err)
+				}
+				if err := f.svc.DeleteAttachment(ctx, a.TenantID, a.ID); err != nil {
+					t.Fatal(err)
+				}
+				if got := storedIn(t, db, a); got != "none" {
+					t.Errorf("%s, %d bytes: content in %s after delete", st.name, size, got)
+				}
+			}
+		}
+	})
+}
+
+func TestAttachmentFileWriteFails(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t, store.SQLite)
+	f := setup(t, db)
+	ctx := context.Background()
+	draftID := f.draft(t)
+	// A file where the tenant's folder belongs: no write succeeds, not even
+	// as root.
+	if err := os.MkdirAll(db.FilesDir(), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(db.FilesDir(), f.dorsten.ID), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, size := range []int{1000, 3 * submission.ChunkSize} {
+		_, err := f.svc.PutAttachment(ctx, submission.NewAttachment{TenantID: f.dorsten.ID, DraftID: draftID, FieldPath: "F10",
+			Filename: "a.pdf", ContentType: "application/pdf"}, bytes.NewReader(randomBytes(size)))
+		if err == nil || !strings.Contains(err.Error(), "attachment file") {
+			t.Errorf("%d bytes: %v, want an attachment file error", size, err)
+		}
+	}
+	var rows int
+	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM attachments`).Scan(&rows); err != nil || rows != 0 {
+		t.Errorf("%d attachment rows after failed writes (err %v), want none", rows, err)
+	}
+}
+
+func TestDeletingAttachmentsRemovesFiles(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	small, large := randomBytes(5000), randomBytes(2*submission.ChunkSize+1)
+	tests := []struct {
+		name string
+		del  func(t *testing.T, f fixture, draftID string, a submission.Attachment) error
+		// stays: the call must not delete this attachment.
+		stays bool
+	}{
+		{"draft attachment", func(_ *testing.T, f fixture, draftID string, a submission.Attachment) error {
+			return f.svc.DeleteDraftAttachment(ctx, a.TenantID, draftID, a.ID)
+		}, false},
+		{"another draft's attachment", func(t *testing.T, f fixture, _ string, a submission.Attachment) error {
+			return f.svc.DeleteDraftAttachment(ctx, a.TenantID, f.draft(t), a.ID)
+		}, true},
+		{"attachment", func(_ *testing.T, f fixture, _ string, a submission.Attachment) error {
+			return f.svc.DeleteAttachment(ctx, a.TenantID, a.ID)
+		}, false},
+		{"another tenant's attachment", func(_ *testing.T, f fixture, _ string, a submission.Attachment) error {
+			return f.svc.DeleteAttachment(ctx, f.gladbeck.ID, a.ID)
+		}, true},
+		{"draft", func(_ *testing.T, f fixture, draftID string, a submission.Attachment) error {
+			return f.svc.DeleteDraft(ctx, a.TenantID, draftID)
+		}, false},
+		{"expired drafts", func(_ *testing.T, f fixture, draftID string, _ submission.Attachment) error {
+			if _, err := f.db.Exec(ctx, `UPDATE drafts SET expires_at = ? WHERE id = ?`, time.Now().Add(-time.Hour), draftID); err != nil {
+				return err
+			}
+			_, err := f.svc.DeleteExpiredDrafts(ctx)
+			return err
+		}, false},
+		{"payload after retention", func(t *testing.T, f fixture, draftID string, a submission.Attachment) error {
+			in := f.input("retention:" + draftID)
+			in.DraftID = draftID
+			res, err := f.svc.Submit(ctx, in)
+			if err != nil {
+				return err
+			}
+			return f.svc.DeletePayload(ctx, a.TenantID, res.Submission.ID)
+		}, false},
+		{"broken upload", func(_ *testing.T, f fixture, draftID string, _ submission.Attachment) error {
+			if _, err := f.db.Exec(ctx, `UPDATE attachments SET sha512 = '', created_at = ? WHERE draft_id = ?`, time.Now().Add(-2*time.Hour), draftID); err != nil {
+				return err
+			}
+			_, err := f.svc.DeleteBrokenUploads(ctx, time.Hour)
+			return err
+		}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			db := storetest.Open(t, store.SQLite)
+			f := setup(t, db)
+			draftID := f.draft(t)
+			as := []submission.Attachment{f.put(t, f.svc.PutAttachment, draftID, small), f.put(t, f.svc.PutAttachment, draftID, large)}
+			if err := tt.del(t, f, draftID, as[0]); err != nil {
+				t.Fatal(err)
+			}
+			want := "none"
+			if tt.stays {
+				want = "file"
+			}
+			if got := storedIn(t, db, as[0]); got != want {
+				t.Errorf("content in %s after the deletion, want %s", got, want)
+			}
+		})
+	}
+}
+
+func TestSweepFiles(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db)
+		ctx := context.Background()
+		if db.FilesDir() == "" {
+			if n, err := f.svc.SweepFiles(ctx, time.Hour); n != 0 || err != nil {
+				t.Errorf("sweep without files: %d, %v", n, err)
+			}
+			return
+		}
+		draftID := f.draft(t)
+		content := randomBytes(3000)
+		kept, orphan, fresh := f.put(t, f.svc.PutAttachment, draftID, content), f.put(t, f.svc.PutAttachment, draftID, content),
+			f.put(t, f.svc.PutAttachment, draftID, content)
+		// Rows gone without their files: a crash between commit and removal.
+		if _, err := db.Exec(ctx, `DELETE FROM attachments WHERE id IN (?, ?)`, orphan.ID, fresh.ID); err != nil {
+			t.Fatal(err)
+		}
+		old := time.Now().Add(-2 * time.Hour)
+		for _, a := range []submission.Attachment{kept, orphan} {
+			if err := os.Chtimes(fileOf(db, a), old, old); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n, err := f.svc.SweepFiles(ctx, time.Hour); n != 1 || err != nil {
+			t.Fatalf("swept %d files (err %v), want the one old orphan", n, err)
+		}
+		for _, c := range []struct {
+			a    submission.Attachment
+			want string
+		}{{kept, "file"}, {orphan, "none"}, {fresh, "file"}} {
+			if got := storedIn(t, db, c.a); got != c.want {
+				t.Errorf("%s: content in %s after the sweep, want %s", c.a.ID, got, c.want)
+			}
+		}
+		if err := f.svc.WriteAttachment(ctx, io.Discard, kept); err != nil {
+			t.Errorf("referenced file after the sweep: %v", err)
+		}
+	})
+}
+
+func TestAttachmentIDsNeverNamePaths(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t, store.SQLite)
+	f := setup(t, db)
+	for _, a := range []submission.Attachment{
+		{TenantID: f.dorsten.ID, ID: "../../" + store.SQLiteFile, Size: 10},
+		{TenantID: "..", ID: "x", Size: 10},
+		{TenantID: f.dorsten.ID, ID: "a/b", Size: 10},
+	} {
+		if err := f.svc.WriteAttachment(context.Background(), io.Discard, a); !errors.Is(err, filestore.ErrBadName) {
+			t.Errorf("%q/%q: %v, want ErrBadName", a.TenantID, a.ID, err)
+		}
+	}
+}
+
+func TestTamperedAttachmentFileRefused(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t, store.SQLite)
+	f := setup(t, db)
+	draftID := f.draft(t)
+	content := randomBytes(2*submission.ChunkSize + 100)
+	tests := []struct {
+		name   string
+		change func(b, other []byte) []byte
+	}{
+		{"byte flipped", func(b, _ []byte) []byte { b[len(b)/2] ^= 0x80; return b }},
+		{"cut short", func(b, _ []byte) []byte { return b[:len(b)-10] }},
+		{"last chunk gone", func(b, _ []byte) []byte { return b[:2*(4+12+submission.ChunkSize+16)] }},
+		{"another attachment's file", func(_, other []byte) []byte { return other }},
+		{"emptied", func([]byte, []byte) []byte { return nil }},
+	}
+	for _, tt := range tests {
+		a, other := f.put(t, f.svc.PutAttachment, draftID, content), f.put(t, f.svc.PutAttachment, draftID, content)
+		b, err := os.ReadFile(fileOf(db, a))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ob, _ := os.ReadFile(fileOf(db, other))
+		if err := os.WriteFile(fileOf(db, a), tt.change(b, ob), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		if err := f.svc.WriteAttachment(context.Background(), &out, a); err == nil {
+			t.Errorf("%s: read without error", tt.name)
+		}
+	}
+}
+
+func TestBackupHoldsAttachmentFiles(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t, store.SQLite)
+	f := setup(t, db)
+	ctx := context.Background()
+	draftID := f.draft(t)
+	contents := [][]byte{randomBytes(7000), randomBytes(3*submission.ChunkSize + 7)}
+	var as []submission.Attachment
+	for _, c := range contents {
+		as = append(as, f.put(t, f.svc.PutAttachment, draftID, c))
+	}
+	dest := filepath.Join(t.TempDir(), "sicherung")
+	if n, err := db.Backup(ctx, dest); err != nil || n != len(as) {
+		t.Fatalf("backup copied %d files (err %v), want %d", n, err, len(as))
+	}
+	// Restore: the backup folder is a data folder.
+	restored, err := store.Open(ctx, store.Options{DataDir: dest})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer restored.Close()
+	keys, err := keyring.New(restored, bytes.Repeat([]byte{1}, keyring.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := submission.New(restored, keys, audit.New(restored))
+	for i, a := range as {
+		got, err := svc.Attachment(ctx, a.TenantID, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := sha512.New()
+		if err := svc.WriteAttachment(ctx, h, got); err != nil {
+			t.Fatal(err)
+		}
+		if sum := sha512.Sum512(contents[i]); hex.EncodeToString(h.Sum(nil)) != hex.EncodeToString(sum[:]) {
+			t.Errorf("attachment %d differs after restore", i)
+		}
+	}
+}
