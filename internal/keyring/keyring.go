@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -147,11 +148,18 @@ func (k *Keyring) createKey(ctx context.Context, tenantID string) ([]byte, error
 // Seal encrypts plain for a tenant; aad names the record it belongs to
 // (e.g. "submission:ID") and must be given again to Open.
 func (k *Keyring) Seal(ctx context.Context, tenantID string, plain []byte, aad string) ([]byte, error) {
+	return k.SealAppend(ctx, nil, tenantID, plain, aad)
+}
+
+// SealAppend is Seal appending to dst, so that callers sealing large
+// chunks can reuse one buffer instead of leaving one per chunk to the
+// garbage collector. dst must not overlap plain.
+func (k *Keyring) SealAppend(ctx context.Context, dst []byte, tenantID string, plain []byte, aad string) ([]byte, error) {
 	aead, err := k.dataKey(ctx, tenantID)
 	if err != nil {
 		return nil, err
 	}
-	return seal(aead, plain, []byte(tenantID+"|"+aad)), nil
+	return sealAppend(dst, aead, plain, []byte(tenantID+"|"+aad)), nil
 }
 
 // Open decrypts what Seal produced for the same tenant and aad.
@@ -163,10 +171,17 @@ func (k *Keyring) Open(ctx context.Context, tenantID string, sealed []byte, aad 
 	return open(aead, sealed, []byte(tenantID+"|"+aad))
 }
 
-func seal(aead cipher.AEAD, plain, aad []byte) []byte {
-	nonce := make([]byte, aead.NonceSize(), aead.NonceSize()+len(plain)+aead.Overhead())
+func seal(aead cipher.AEAD, plain, aad []byte) []byte { return sealAppend(nil, aead, plain, aad) }
+
+// sealAppend appends nonce and ciphertext to dst.
+func sealAppend(dst []byte, aead cipher.AEAD, plain, aad []byte) []byte {
+	ns := aead.NonceSize()
+	dst = slices.Grow(dst, ns+len(plain)+aead.Overhead())
+	start := len(dst)
+	dst = dst[:start+ns]
+	nonce := dst[start:]
 	rand.Read(nonce)
-	return aead.Seal(nonce, nonce, plain, aad)
+	return aead.Seal(dst, nonce, plain, aad)
 }
 
 func open(aead cipher.AEAD, sealed, aad []byte) ([]byte, error) {

@@ -42,6 +42,16 @@ func TestSealAndOpen(t *testing.T) {
 		if err != nil || !bytes.Equal(got, plain) {
 			t.Fatalf("Open = %q, %v", got, err)
 		}
+		// SealAppend keeps what dst held and appends the same kind of
+		// ciphertext, even into a reused buffer.
+		buf := append(make([]byte, 0, 256), "prefix"...)
+		appended, err := k.SealAppend(ctx, buf, dorsten.ID, plain, "submission:1")
+		if err != nil || string(appended[:6]) != "prefix" || len(appended) != 6+len(sealed) {
+			t.Fatalf("SealAppend = %q, %v", appended, err)
+		}
+		if got, err := k.Open(ctx, dorsten.ID, appended[6:], "submission:1"); err != nil || !bytes.Equal(got, plain) {
+			t.Fatalf("Open(SealAppend) = %q, %v", got, err)
+		}
 		// A new keyring (another instance) with the same master key opens it.
 		k2, _ := keyring.New(db, master)
 		if got, err := k2.Open(ctx, dorsten.ID, sealed, "submission:1"); err != nil || !bytes.Equal(got, plain) {

@@ -62,7 +62,9 @@ func (s *Service) putAttachment(ctx context.Context, in NewAttachment, r io.Read
 		scan = s.startScan(ctx, r)
 		r = scan.tee
 	}
-	buf := make([]byte, ChunkSize)
+	bp := getChunkBuf()
+	defer putChunkBuf(bp)
+	buf := (*bp)[:ChunkSize]
 	n, rerr := io.ReadFull(r, buf)
 	switch {
 	case rerr == io.EOF || rerr == io.ErrUnexpectedEOF:
@@ -140,7 +142,9 @@ func (s *Service) storeSmall(ctx context.Context, cs chunkStore, a *Attachment, 
 	if len(data) == 0 {
 		return s.insertAttachment(ctx, *a, in)
 	}
-	sealed, err := s.keys.Seal(ctx, a.TenantID, data, chunkAAD(a.ID, 0))
+	sp := getChunkBuf()
+	defer putChunkBuf(sp)
+	sealed, err := s.keys.SealAppend(ctx, *sp, a.TenantID, data, chunkAAD(a.ID, 0))
 	if err != nil {
 		return err
 	}
@@ -174,7 +178,10 @@ func (s *Service) storeSmall(ctx context.Context, cs chunkStore, a *Attachment, 
 
 func (s *Service) storeChunks(ctx context.Context, w chunkWriter, a *Attachment, maxSize int64, r io.Reader) error {
 	h := sha512.New()
-	buf := make([]byte, ChunkSize)
+	bp, sp := getChunkBuf(), getChunkBuf()
+	defer putChunkBuf(bp)
+	defer putChunkBuf(sp)
+	buf := (*bp)[:ChunkSize]
 	for seq := 0; ; seq++ {
 		n, rerr := io.ReadFull(r, buf)
 		if n > 0 {
@@ -183,7 +190,9 @@ func (s *Service) storeChunks(ctx context.Context, w chunkWriter, a *Attachment,
 				return ErrTooLarge
 			}
 			h.Write(buf[:n])
-			sealed, err := s.keys.Seal(ctx, a.TenantID, buf[:n], chunkAAD(a.ID, seq))
+			// Each chunk is written (or copied by the driver) before the
+			// next one reuses the buffer.
+			sealed, err := s.keys.SealAppend(ctx, (*sp)[:0], a.TenantID, buf[:n], chunkAAD(a.ID, seq))
 			if err != nil {
 				return err
 			}
