@@ -134,17 +134,6 @@ func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row 
 	return db.read.QueryRowContext(ctx, q, args...)
 }
 
-// noTx marks a context as outside any transaction.
-type noTx struct{}
-
-// OutsideTx returns ctx without its transaction: what runs with it commits
-// on its own, at once. For the rare write that must not wait for the
-// caller's transaction, such as a counter that would otherwise hold a row
-// lock until the caller commits. On SQLite, inside a transaction, a write
-// with it would wait for the writer the transaction holds: use it there
-// only to read.
-func OutsideTx(ctx context.Context) context.Context { return context.WithValue(ctx, txKey{}, noTx{}) }
-
 // TxFromContext returns the transaction the context carries, for libraries
 // (such as the job queue) that must write inside it themselves.
 func TxFromContext(ctx context.Context) (*sql.Tx, bool) {

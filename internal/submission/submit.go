@@ -85,6 +85,21 @@ func (s *Service) Submit(ctx context.Context, in Input) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	if _, inTx := store.TxFromContext(ctx); s.db.Dialect() == store.Postgres && !inTx {
+		// See nextTrackingNumber: on PostgreSQL the number is claimed
+		// before the transaction, and a repeat must not claim one.
+		var id string
+		err := s.db.QueryRow(ctx, `SELECT id FROM submissions WHERE tenant_id = ? AND idempotency_key = ?`, in.TenantID, in.IdempotencyKey).Scan(&id)
+		if err == nil {
+			return s.replay(ctx, in.TenantID, id)
+		}
+		if !errors.Is(err, sqlNoRows) {
+			return Result{}, fmt.Errorf("submission: idempotency: %w", err)
+		}
+		if p.sub.TrackingNumber, err = s.nextTrackingNumber(ctx, in.TenantID, in.TenantCode, p.sub.SubmittedAt); err != nil {
+			return Result{}, err
+		}
+	}
 	var res Result
 	err = s.db.InTx(ctx, func(ctx context.Context) error {
 		var existing string
@@ -159,8 +174,10 @@ func (s *Service) prepare(ctx context.Context, in Input) (prepared, error) {
 func (s *Service) create(ctx context.Context, in Input, p prepared) (Result, error) {
 	sub := p.sub
 	var err error
-	if sub.TrackingNumber, err = s.nextTrackingNumber(ctx, in.TenantID, in.TenantCode, sub.SubmittedAt); err != nil {
-		return Result{}, err
+	if sub.TrackingNumber == "" {
+		if sub.TrackingNumber, err = s.nextTrackingNumber(ctx, in.TenantID, in.TenantCode, sub.SubmittedAt); err != nil {
+			return Result{}, err
+		}
 	}
 	if _, err := s.db.Exec(ctx, `INSERT INTO submissions (id, tenant_id, service_id, form_id, form_version, account_id, tracking_number,
 		idempotency_key, status_hash, status_token, status, payload, payload_sha512, contact_email, submitted_at)
@@ -217,14 +234,12 @@ func (s *Service) create(ctx context.Context, in Input, p prepared) (Result, err
 // are gapless for committed submissions; the one writer serialises
 // submissions anyway. On PostgreSQL the counter row would stay locked until
 // the submission commits, and every other submission of the tenant would
-// wait for it: there the number is claimed in a statement of its own,
-// which commits at once, and a submission that fails afterwards leaves a
-// gap.
+// wait for it: there Submit claims the number before its transaction, in a
+// statement that commits at once (unless its caller already holds a
+// transaction), and a submission that fails afterwards, or a repeat that
+// raced its original, leaves a gap.
 func (s *Service) nextTrackingNumber(ctx context.Context, tenantID, code string, now time.Time) (string, error) {
 	year := now.In(berlin).Year()
-	if s.db.Dialect() == store.Postgres {
-		ctx = store.OutsideTx(ctx)
-	}
 	// One statement claims the number: it creates the year's counter or
 	// counts it up, and on PostgreSQL locks the row until commit.
 	var n int64
