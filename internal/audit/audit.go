@@ -73,16 +73,30 @@ func (l *Log) Record(ctx context.Context, tenantID, actor, action, object string
 		e := Event{ID: store.NewID(), TenantID: tenantID, Seq: seq + 1, At: time.Now().UTC().Truncate(time.Microsecond),
 			Actor: actor, Action: action, Object: object}
 		e.Hash = chainHash(prev, e, string(d))
-		if _, err := l.db.Exec(ctx, `INSERT INTO audit_events (tenant_id, seq, id, at, actor, action, object, details, prev_hash, hash)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.TenantID, e.Seq, e.ID, e.At, e.Actor, e.Action, e.Object, string(d), prev, e.Hash); err != nil {
+		args := []any{e.TenantID, e.Seq, e.ID, e.At, e.Actor, e.Action, e.Object, string(d), prev, e.Hash, e.Seq, e.Hash, tenantID}
+		if l.db.Dialect() == store.Postgres {
+			// One round trip for both writes: every other writer of the
+			// tenant waits for the head until this transaction commits.
+			if _, err := l.db.Exec(ctx, `WITH appended AS (`+appendEvent+`) `+advanceHead, args...); err != nil {
+				return fmt.Errorf("audit: append: %w", err)
+			}
+			return nil
+		}
+		if _, err := l.db.Exec(ctx, appendEvent, args[:10]...); err != nil {
 			return fmt.Errorf("audit: append: %w", err)
 		}
-		if _, err := l.db.Exec(ctx, `UPDATE audit_heads SET seq = ?, hash = ? WHERE tenant_id = ?`, e.Seq, e.Hash, tenantID); err != nil {
+		if _, err := l.db.Exec(ctx, advanceHead, args[10:]...); err != nil {
 			return fmt.Errorf("audit: advance head: %w", err)
 		}
 		return nil
 	})
 }
+
+const (
+	appendEvent = `INSERT INTO audit_events (tenant_id, seq, id, at, actor, action, object, details, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	advanceHead = `UPDATE audit_heads SET seq = ?, hash = ? WHERE tenant_id = ?`
+)
 
 // ErrBroken reports a chain that does not verify.
 var ErrBroken = errors.New("audit: chain broken")
