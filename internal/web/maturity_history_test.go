@@ -43,7 +43,9 @@ func TestMaturityHistoryOnDashboard(t *testing.T) {
 			t.Fatalf("Gladbeck's history: before %+v, after %+v", before, after)
 		}
 
-		first, last := earlier.Format("02.01.2006"), today.Format("02.01.2006")
+		// The dashboard shows Berlin's calendar day, which differs from
+		// UTC's in the last hour(s) before UTC midnight.
+		first, last := earlier.In(berlin).Format("02.01.2006"), today.In(berlin).Format("02.01.2006")
 		th := func(name string) string {
 			return `<th scope="col" class="kern-table__cell kern-table__cell--numeric">` + name + `</th>`
 		}

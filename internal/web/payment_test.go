@@ -49,7 +49,7 @@ func TestBewohnerparkausweisPayment(t *testing.T) {
 		b.postMultipart(draft+"/schritt/fahrzeug?csrf="+url.QueryEscape(b.csrf()), url.Values{"F90300011": {"RE-AB 123"}, "F90300012": {"selbst"}},
 			"F90300013", "fahrzeugschein.pdf", []byte("%PDF-1.4\nFahrzeugschein\n%%EOF\n"))
 		b.expect(200, "Parkzone und Laufzeit")
-		b.post(draft+"/schritt/zone", url.Values{"F90300021": {"B"}, "F90300022": {time.Now().Format("02.01.2006")}, "F90300023": {"1"}}).
+		b.post(draft+"/schritt/zone", url.Values{"F90300021": {"B"}, "F90300022": {time.Now().In(berlin).Format("02.01.2006")}, "F90300023": {"1"}}).
 			expect(200, "Erklärung")
 		b.post(draft+"/schritt/erklaerung", url.Values{"F90000091": {"true"}, "F90000092": {"true"}}).
 			expect(200, "Angaben prüfen und absenden", "RE-AB 123", "Kaiserwall 7")
