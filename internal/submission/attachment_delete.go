@@ -9,9 +9,9 @@ import (
 	"github.com/serviceportal/serviceportal/internal/store"
 )
 
-// deleteAttachments runs del, which deletes the attachment rows that where
-// selects (directly, or through ON DELETE CASCADE from their draft), in one
-// transaction, and then removes their content. Chunks in the table go with
+// deleteAttachments runs del, which deletes the attachment rows matched by
+// the condition where (directly, or through ON DELETE CASCADE from their
+// draft), in one transaction, and then removes their content. Chunks in the table go with
 // their rows. Files go after the commit: a file removed first would leave a
 // visible attachment without content if the transaction failed. Inside a
 // caller's transaction, whose outcome is not known here, files stay for
