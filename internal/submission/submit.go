@@ -81,47 +81,65 @@ func (s *Service) Submit(ctx context.Context, in Input) (Result, error) {
 	if strings.TrimSpace(in.IdempotencyKey) == "" || len(in.IdempotencyKey) > 200 {
 		return Result{}, ErrNoIdempotencyKey
 	}
+	claimFirst := false
+	if _, inTx := store.TxFromContext(ctx); s.db.Dialect() == store.Postgres && !inTx {
+		// See nextTrackingNumber: on PostgreSQL the number is claimed
+		// before the transaction, and a repeat must not claim one (nor
+		// pay for sealing and the preparers' reads).
+		id, err := s.existingID(ctx, in.TenantID, in.IdempotencyKey)
+		if err != nil || id != "" {
+			return s.replayOrErr(ctx, in.TenantID, id, err)
+		}
+		claimFirst = true
+	}
 	p, err := s.prepare(ctx, in)
 	if err != nil {
 		return Result{}, err
 	}
-	if _, inTx := store.TxFromContext(ctx); s.db.Dialect() == store.Postgres && !inTx {
-		// See nextTrackingNumber: on PostgreSQL the number is claimed
-		// before the transaction, and a repeat must not claim one.
-		var id string
-		err := s.db.QueryRow(ctx, `SELECT id FROM submissions WHERE tenant_id = ? AND idempotency_key = ?`, in.TenantID, in.IdempotencyKey).Scan(&id)
-		if err == nil {
-			return s.replay(ctx, in.TenantID, id)
-		}
-		if !errors.Is(err, sqlNoRows) {
-			return Result{}, fmt.Errorf("submission: idempotency: %w", err)
-		}
+	if claimFirst {
 		if p.sub.TrackingNumber, err = s.nextTrackingNumber(ctx, in.TenantID, in.TenantCode, p.sub.SubmittedAt); err != nil {
 			return Result{}, err
 		}
 	}
 	var res Result
 	err = s.db.InTx(ctx, func(ctx context.Context) error {
-		var existing string
-		err := s.db.QueryRow(ctx, `SELECT id FROM submissions WHERE tenant_id = ? AND idempotency_key = ?`, in.TenantID, in.IdempotencyKey).Scan(&existing)
-		if err == nil {
-			res, err = s.replay(ctx, in.TenantID, existing)
+		id, err := s.existingID(ctx, in.TenantID, in.IdempotencyKey)
+		if err != nil || id != "" {
+			res, err = s.replayOrErr(ctx, in.TenantID, id, err)
 			return err
-		}
-		if !errors.Is(err, sqlNoRows) {
-			return fmt.Errorf("submission: idempotency: %w", err)
 		}
 		res, err = s.create(ctx, in, p)
 		return err
 	})
 	if err != nil && isUniqueViolation(err) {
 		// A concurrent request with the same key won; answer with its result.
-		var id string
-		if qerr := s.db.QueryRow(ctx, `SELECT id FROM submissions WHERE tenant_id = ? AND idempotency_key = ?`, in.TenantID, in.IdempotencyKey).Scan(&id); qerr == nil {
+		if id, qerr := s.existingID(ctx, in.TenantID, in.IdempotencyKey); qerr == nil && id != "" {
 			return s.replay(ctx, in.TenantID, id)
 		}
 	}
 	return res, err
+}
+
+// existingID is the submission made earlier with the idempotency key, or
+// "" if there is none.
+func (s *Service) existingID(ctx context.Context, tenantID, key string) (string, error) {
+	var id string
+	err := s.db.QueryRow(ctx, `SELECT id FROM submissions WHERE tenant_id = ? AND idempotency_key = ?`, tenantID, key).Scan(&id)
+	if errors.Is(err, sqlNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("submission: idempotency: %w", err)
+	}
+	return id, nil
+}
+
+// replayOrErr answers with the earlier submission id, or with err.
+func (s *Service) replayOrErr(ctx context.Context, tenantID, id string, err error) (Result, error) {
+	if err != nil {
+		return Result{}, err
+	}
+	return s.replay(ctx, tenantID, id)
 }
 
 func (s *Service) replay(ctx context.Context, tenantID, id string) (Result, error) {
@@ -269,11 +287,11 @@ func isUniqueViolation(err error) bool {
 // ByIdempotencyKey returns the submission made with key, with its status
 // token, so a repeated final click finds the receipt of the first one.
 func (s *Service) ByIdempotencyKey(ctx context.Context, tenantID, key string) (Result, error) {
-	var id string
-	if err := s.db.QueryRow(ctx, `SELECT id FROM submissions WHERE tenant_id = ? AND idempotency_key = ?`, tenantID, key).Scan(&id); err != nil {
-		return Result{}, notFound(err)
+	id, err := s.existingID(ctx, tenantID, key)
+	if err == nil && id == "" {
+		err = store.ErrNotFound
 	}
-	return s.replay(ctx, tenantID, id)
+	return s.replayOrErr(ctx, tenantID, id, err)
 }
 
 // ResumeKey is the idempotency key of the submission made from the draft
