@@ -27,6 +27,10 @@ import (
 // ShutdownGrace bounds how long in-flight requests may take to finish.
 const ShutdownGrace = 30 * time.Second
 
+// auditSealEvery is how long a recorded audit event waits at most, roughly,
+// before the sealer gives it its place in the tenant's hash chain.
+const auditSealEvery = 250 * time.Millisecond
+
 // NewLogger returns the process logger in the configured format.
 func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	if cfg.LogFormat == "json" {
@@ -118,6 +122,8 @@ func Serve(ctx context.Context, cfg config.Config, db *store.DB, ln net.Listener
 	}
 	dispatcher := mail.NewDispatcher(uc.Outbox, sender, mail.DispatcherOptions{Logger: log})
 	go dispatcher.Run(ctx, 2*time.Second)
+	// Audit events are chained a moment after their action commits.
+	go uc.Audit.Run(ctx, auditSealEvery, log)
 	workers, periodic := maintenanceJobs(uc, log, time.Duration(cfg.RetentionDays)*24*time.Hour)
 	uc.Delivery.AddWorkers(workers)
 	uc.Backend.AddWorkers(workers)
