@@ -33,6 +33,8 @@ type portal struct {
 	dorsten tenant.Tenant
 	service catalog.Service // hundeanmeldung
 	form    *form.Form
+	// stopSealer ends the audit sealer that init starts.
+	stopSealer context.CancelFunc
 }
 
 // startPortal migrates and seeds the database, wires the use cases and,
@@ -79,6 +81,10 @@ func (p *portal) init(ctx context.Context, serve bool) error {
 		return err
 	}
 	p.uc.ConnectQueue(queue)
+	// The audit sealer runs as in production, so its work counts.
+	sealCtx, stop := context.WithCancel(context.Background())
+	p.stopSealer = stop
+	go p.uc.Audit.Run(sealCtx, 250*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if p.tenants, err = p.uc.Tenants.List(ctx); err != nil {
 		return err
 	}
@@ -121,6 +127,9 @@ func newServer(h http.Handler, log *slog.Logger) *http.Server {
 // Close stops the server and closes the database.
 func (p *portal) Close() error {
 	var err error
+	if p.stopSealer != nil {
+		p.stopSealer()
+	}
 	if p.srv != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		err = p.srv.Shutdown(ctx)
