@@ -144,6 +144,11 @@ func TestHundeanmeldungJourney(t *testing.T) {
 		for _, m := range msgs {
 			if m.To == "erika@example.org" && strings.Contains(m.Text, "/dorsten/status/") {
 				found = true
+				// The link opens the application: the body is erased once
+				// sent and hidden from staff while it waits.
+				if !m.Secret {
+					t.Fatal("the receipt e-mail is not marked as carrying a secret link")
+				}
 				if strings.Contains(m.Text, "Bello") || strings.Contains(m.Text, "Mustermann") {
 					t.Fatalf("e-mail carries application data: %s", m.Text)
 				}

@@ -266,7 +266,9 @@ func (u *UseCases) confirmByMail(ctx context.Context, in submission.Input) (subm
 			Subject: "Ihr Antrag ist eingegangen (" + s.TrackingNumber + ")",
 			Text: "Guten Tag,\n\nIhr Antrag ist bei der " + ten.Name + " eingegangen. Ihre Vorgangsnummer ist " + s.TrackingNumber +
 				".\n\nDen Stand Ihres Antrags, Nachrichten der Behörde und Ihre Eingangsbestätigung finden Sie hier:\n" + u.statusURL(ten, r.StatusToken) +
-				"\n\nBewahren Sie diesen Link auf; er ist nur für Sie bestimmt.\n\nIhr Serviceportal " + ten.ShortName})
+				"\n\nBewahren Sie diesen Link auf; er ist nur für Sie bestimmt.\n\nIhr Serviceportal " + ten.ShortName,
+			// The status link opens the application without a login.
+			Secret: true})
 		return err
 	}, nil
 }
@@ -284,7 +286,8 @@ func (u *UseCases) announceMessage(ctx context.Context, m mailbox.Message) error
 	_, err = u.Outbox.Enqueue(ctx, mail.Message{TenantID: m.TenantID, Kind: mail.KindMailboxNotice, To: sub.ContactEmail,
 		Subject: "Neue Nachricht zu Ihrem Antrag " + sub.TrackingNumber,
 		Text: "Guten Tag,\n\nzu Ihrem Antrag " + sub.TrackingNumber + " gibt es eine neue Nachricht der " + ten.Name +
-			": „" + m.Subject + "“.\n\nSie lesen sie hier:\n" + link + "\n\nIhr Serviceportal " + ten.ShortName})
+			": „" + m.Subject + "“.\n\nSie lesen sie hier:\n" + link + "\n\nIhr Serviceportal " + ten.ShortName,
+		Secret: true})
 	return err
 }
 
