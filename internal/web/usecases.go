@@ -219,17 +219,10 @@ func (u *UseCases) tenantName(ctx context.Context, id string) string {
 	return t.Name
 }
 
+// tenantByID reads the tenant through the submit path's cache: receipts
+// and workflow notices need its names, which change rarely.
 func (u *UseCases) tenantByID(ctx context.Context, id string) (tenant.Tenant, error) {
-	ts, err := u.Tenants.List(ctx)
-	if err != nil {
-		return tenant.Tenant{}, err
-	}
-	for _, t := range ts {
-		if t.ID == id {
-			return t, nil
-		}
-	}
-	return tenant.Tenant{}, store.ErrNotFound
+	return u.tenantRefs.get(ctx, id, u.Tenants.ByID)
 }
 
 // statusLink is the citizen's secret link to an application.
