@@ -5,8 +5,9 @@
 // An action records its event in its own transaction; the sealer chains
 // recorded events shortly after they commit (Run, Seal). Sealing after
 // commit keeps one tenant's actions from queueing on the chain head, at
-// the price of a window of about a second in which a committed event is
-// recorded but not yet covered by the chain.
+// the price of a short window (one sealing interval; serve seals every
+// 250 ms) in which a committed event is recorded but not yet covered by
+// the chain.
 package audit
 
 import (
