@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/serviceportal/serviceportal/internal/audit"
 	"github.com/serviceportal/serviceportal/internal/catalog"
@@ -268,6 +269,37 @@ func TestSubmitStatusAndIsolation(t *testing.T) {
 		}
 		if _, err := f.svc.Submit(ctx, f.input("")); !errors.Is(err, submission.ErrNoIdempotencyKey) {
 			t.Errorf("empty key: %v", err)
+		}
+	})
+}
+
+// TestSubmitOnOneConnection submits with a pool of a single connection: on
+// PostgreSQL the tracking number is claimed before the transaction, and a
+// claim that needed a second connection beside the open transaction would
+// hang here. The claim's unflushed commit must not leave its setting on
+// the connection for the statements that follow.
+func TestSubmitOnOneConnection(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db)
+		db.WritePool().SetMaxOpenConns(1)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		for _, key := range []string{"one", "two", "one"} {
+			if _, err := f.svc.Submit(ctx, f.input(key)); err != nil {
+				t.Fatalf("submit %s on one connection: %v", key, err)
+			}
+		}
+		var n int
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM submissions WHERE tenant_id = ?`, f.dorsten.ID).Scan(&n); err != nil || n != 2 {
+			t.Fatalf("%d submissions, %v; want 2", n, err)
+		}
+		if db.Dialect() != store.Postgres {
+			return
+		}
+		var mode string
+		if err := db.QueryRow(ctx, `SHOW synchronous_commit`).Scan(&mode); err != nil || mode != "on" {
+			t.Fatalf("synchronous_commit after submitting = %q, %v; want on", mode, err)
 		}
 	})
 }
