@@ -124,6 +124,14 @@ func TestSealing(t *testing.T) {
 		if p := count("audit_pending"); p != 0 {
 			t.Fatalf("%d events still pending after Verify", p)
 		}
+		// Reading a tenant with nothing pending writes nothing.
+		if evs, err := l.List(ctx, "quiet", 5); err != nil || len(evs) != 0 {
+			t.Fatalf("List of a tenant without events = %v, %v", evs, err)
+		}
+		var heads int
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM audit_heads WHERE tenant_id = 'quiet'`).Scan(&heads); err != nil || heads != 0 {
+			t.Fatalf("List created %d chain heads, %v; want none", heads, err)
+		}
 		// The running sealer chains a new event on its own.
 		runCtx, stop := context.WithCancel(ctx)
 		defer stop()
