@@ -32,6 +32,11 @@ func (l *Log) Seal(ctx context.Context, tenantID string) (int, error) {
 	case err != nil:
 		return 0, fmt.Errorf("audit: pending: %w", err)
 	}
+	return l.sealTenant(ctx, tenantID)
+}
+
+// sealTenant seals batch after batch until the tenant has none left.
+func (l *Log) sealTenant(ctx context.Context, tenantID string) (int, error) {
 	total := 0
 	for {
 		n, err := l.sealOnce(ctx, tenantID)
@@ -108,22 +113,19 @@ func (l *Log) pending(ctx context.Context, tenantID string) ([]Event, []string, 
 // chain moves a run of sealed events from audit_pending to audit_events,
 // one statement for each table.
 func (l *Log) chain(ctx context.Context, evs []Event, details, prevs []string) error {
-	values := make([]string, len(evs))
-	marks := make([]string, len(evs))
 	args := make([]any, 0, 10*len(evs))
 	ids := make([]any, 0, len(evs)+1)
 	for i, e := range evs {
-		values[i] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-		marks[i] = "?"
 		args = append(args, e.TenantID, e.Seq, e.ID, e.At, e.Actor, e.Action, e.Object, details[i], prevs[i], e.Hash)
 		ids = append(ids, e.ID)
 	}
+	const row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 	if _, err := l.db.Exec(ctx, `INSERT INTO audit_events (tenant_id, seq, id, at, actor, action, object, details, prev_hash, hash)
-		VALUES `+strings.Join(values, ", "), args...); err != nil {
+		VALUES `+row+strings.Repeat(", "+row, len(evs)-1), args...); err != nil {
 		return fmt.Errorf("audit: append: %w", err)
 	}
 	ids = append(ids, evs[0].TenantID)
-	if _, err := l.db.Exec(ctx, `DELETE FROM audit_pending WHERE id IN (`+strings.Join(marks, ", ")+`) AND tenant_id = ?`, ids...); err != nil {
+	if _, err := l.db.Exec(ctx, `DELETE FROM audit_pending WHERE id IN (?`+strings.Repeat(", ?", len(evs)-1)+`) AND tenant_id = ?`, ids...); err != nil {
 		return fmt.Errorf("audit: clear pending: %w", err)
 	}
 	return nil
@@ -150,7 +152,7 @@ func (l *Log) SealAll(ctx context.Context) (int, error) {
 	}
 	total := 0
 	for _, id := range tenants {
-		n, err := l.Seal(ctx, id)
+		n, err := l.sealTenant(ctx, id)
 		total += n
 		if err != nil {
 			return total, err

@@ -79,10 +79,15 @@ func (s *Store) Create(tenantID, id string) (*Writer, error) {
 		return nil, err
 	}
 	dir := filepath.Dir(final)
-	if err := s.mkdir(dir); err != nil {
-		return nil, err
-	}
 	f, err := os.CreateTemp(dir, tempPrefix+id+"-*")
+	if errors.Is(err, fs.ErrNotExist) {
+		// The tenant's first file: its folder is made once, not looked
+		// for before every file.
+		if err := s.mkdir(dir); err != nil {
+			return nil, err
+		}
+		f, err = os.CreateTemp(dir, tempPrefix+id+"-*")
+	}
 	if err != nil {
 		return nil, fmt.Errorf("filestore: create: %w", err)
 	}
@@ -92,9 +97,6 @@ func (s *Store) Create(tenantID, id string) (*Writer, error) {
 // mkdir creates a tenant's folder (and the store's) on first use, and
 // syncs their parents so the new folders survive a crash too.
 func (s *Store) mkdir(dir string) error {
-	if _, err := os.Stat(dir); err == nil {
-		return nil
-	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("filestore: create folder: %w", err)
 	}

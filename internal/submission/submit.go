@@ -231,9 +231,8 @@ func (s *Service) create(ctx context.Context, in Input, p prepared) (Result, err
 			return Result{}, err
 		}
 	}
-	// The audit event comes last: on PostgreSQL it locks the tenant's
-	// chain head until commit, and every other submission of the tenant
-	// waits for that lock.
+	// Recording the audit event takes no lock: the sealer chains it after
+	// commit (see audit.Record).
 	actor := in.Actor
 	if actor == "" {
 		actor = "citizen:anonymous"
@@ -261,8 +260,8 @@ func (s *Service) nextTrackingNumber(ctx context.Context, tenantID, code string,
 	// One statement claims the number: it creates the year's counter or
 	// counts it up, and on PostgreSQL locks the row until commit.
 	var n int64
-	query := `INSERT INTO tracking_counters (tenant_id, year, last) VALUES (?, ?, 1)
-		ON CONFLICT (tenant_id, year) DO UPDATE SET last = tracking_counters.last + 1 RETURNING last`
+	const countUp = ` ON CONFLICT (tenant_id, year) DO UPDATE SET last = tracking_counters.last + 1 RETURNING last`
+	query := `INSERT INTO tracking_counters (tenant_id, year, last) VALUES (?, ?, 1)` + countUp
 	if _, inTx := store.TxFromContext(ctx); s.db.Dialect() == store.Postgres && !inTx {
 		// The claim is a transaction of its own, and it commits without
 		// waiting for its log flush, so the counter row is free again at
@@ -275,8 +274,7 @@ func (s *Service) nextTrackingNumber(ctx context.Context, tenantID, code string,
 		// statement itself: BEGIN, SET LOCAL and COMMIT as statements of
 		// their own would hold the row across two more round trips.
 		query = `WITH async AS (SELECT set_config('synchronous_commit', 'off', true))
-		INSERT INTO tracking_counters (tenant_id, year, last) SELECT ?, ?, 1 FROM async
-		ON CONFLICT (tenant_id, year) DO UPDATE SET last = tracking_counters.last + 1 RETURNING last`
+		INSERT INTO tracking_counters (tenant_id, year, last) SELECT ?, ?, 1 FROM async` + countUp
 	}
 	err := s.db.QueryRow(ctx, query, tenantID, year).Scan(&n)
 	if err != nil {

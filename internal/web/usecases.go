@@ -249,7 +249,7 @@ func (u *UseCases) confirmByMail(ctx context.Context, in submission.Input) (subm
 	if in.ContactEmail == "" {
 		return nil, nil
 	}
-	ten, err := u.tenantRefs.get(ctx, in.TenantID, u.Tenants.ByID)
+	ten, err := u.tenantByID(ctx, in.TenantID)
 	if err != nil {
 		return nil, err
 	}
