@@ -43,12 +43,13 @@ func readProcIO() procIO {
 	return p
 }
 
-// perOp describes the writes between p and later, per operation.
-func (p procIO) perOp(later procIO, ops int) string {
+// perOp describes the writes between p and later, per operation (a
+// submission, a file: what).
+func (p procIO) perOp(later procIO, ops int, what string) string {
 	if !p.ok || !later.ok || ops <= 0 {
 		return ""
 	}
-	return fmt.Sprintf("%.2f ms CPU (all cores, load generator included), %.0f write calls and %.0f KB written per submission",
+	return fmt.Sprintf("%.2f ms CPU (all cores, load generator included), %.0f write calls and %.0f KB written per %s",
 		float64(later.cpu-p.cpu)/float64(time.Millisecond)/float64(ops),
-		float64(later.syscw-p.syscw)/float64(ops), float64(later.wchar-p.wchar)/1024/float64(ops))
+		float64(later.syscw-p.syscw)/float64(ops), float64(later.wchar-p.wchar)/1024/float64(ops), what)
 }

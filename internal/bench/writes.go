@@ -13,8 +13,9 @@ const (
 	rawSQLiteName = "raw SQLite commits (WAL, synchronous=FULL, 2 INSERTs/tx, 2 KB, 1 connection)"
 )
 
-// runWrites measures the raw commit rate of a bare SQLite file and, right
-// after, durable submissions through the portal's use case on SQLite.
+// runWrites measures the raw commit rate of a bare SQLite file, right
+// after it durable submissions through the portal's use case on SQLite,
+// and then, when they carry a file, the raw rate of durable files.
 func runWrites(ctx context.Context, r *Report, c Config, dir string, p *portal) error {
 	raw, err := rawSQLiteCommits(ctx, filepath.Join(dir, "raw-writes.db"), c.WriteDuration)
 	if err != nil {
@@ -26,6 +27,12 @@ func runWrites(ctx context.Context, r *Report, c Config, dir string, p *portal) 
 		return err
 	}
 	r.compare(i, rawSQLiteName, true, true)
+	// The file ceiling runs after the submissions, so that it writes into
+	// the tenant's folder as the submissions left it.
+	if _, err := rawFiles(ctx, r, c, p); err != nil {
+		return err
+	}
+	r.compare(i, rawFilesName(c), true, true)
 	return nil
 }
 
@@ -62,7 +69,7 @@ func portalSubmissions(ctx context.Context, r *Report, c Config, p *portal, name
 	if c.AttachmentSize == 0 {
 		note = fmt.Sprintf("%d form values, no attachment", fields)
 	}
-	if w := io0.perOp(io1, st.OK); w != "" {
+	if w := io0.perOp(io1, st.OK, "submission"); w != "" {
 		note += "; " + w
 	}
 	if txs, commits := p.db.GroupCommits(); commits > commits0 {
