@@ -1,5 +1,6 @@
-// Package filestore keeps write-once files on the local disk, one per ID in
-// a folder per tenant. It exists for SQLite mode: there the database has
+// Package filestore keeps write-once files on the local disk in a folder
+// per tenant: a file per ID (Store), or many small contents appended to
+// packs (Packs, pack.go). It exists for SQLite mode: there the database has
 // one writer, and file content written through it would queue behind every
 // other write and be written twice (log, then checkpoint). Files are
 // written beside the writer, in parallel, and made durable before the
@@ -193,30 +194,38 @@ const sweepBatch = 500
 // deleted but whose removal a crash (or an enclosing transaction) left
 // undone. It returns how many files it removed.
 func (s *Store) Sweep(ctx context.Context, olderThan time.Duration, exists Exists) (int, error) {
+	return s.eachTenant(ctx, "sweep", func(tenantID string) (int, error) {
+		return s.sweepTenant(ctx, tenantID, time.Now().Add(-olderThan), exists)
+	})
+}
+
+// eachTenant runs fn for every tenant's folder, until ctx ends, and sums
+// what it counts; one tenant's error does not stop the others.
+func (s *Store) eachTenant(ctx context.Context, what string, fn func(tenantID string) (int, error)) (int, error) {
 	tenants, err := os.ReadDir(s.dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return 0, nil
 	}
 	if err != nil {
-		return 0, fmt.Errorf("filestore: sweep: %w", err)
+		return 0, fmt.Errorf("filestore: %s: %w", what, err)
 	}
-	cutoff := time.Now().Add(-olderThan)
-	removed := 0
+	sum := 0
 	var errs []error
 	for _, t := range tenants {
 		if !t.IsDir() || !validID(t.Name()) {
 			continue
 		}
-		n, err := s.sweepTenant(ctx, t.Name(), cutoff, exists)
-		removed += n
+		n, err := fn(t.Name())
+		sum += n
 		if err != nil {
 			errs = append(errs, err)
 		}
 		if ctx.Err() != nil {
+			errs = append(errs, ctx.Err())
 			break
 		}
 	}
-	return removed, errors.Join(errs...)
+	return sum, errors.Join(errs...)
 }
 
 func (s *Store) sweepTenant(ctx context.Context, tenantID string, cutoff time.Time, exists Exists) (int, error) {

@@ -38,13 +38,14 @@ func (db *DB) FilesDir() string {
 // how many files it copied.
 //
 // VACUUM INTO reads one snapshot, so the database copy never holds half a
-// transaction. The files are copied after it: a file is complete and
-// durable before the row that points to it commits, and never changes
-// afterwards, so every row of the snapshot finds its file, except one
-// deleted while the backup ran (it is skipped), whose row was being
-// deleted anyway. Files newer than the snapshot are copied too; no row
-// points to them in the copy, and the sweeper removes them after a
-// restore.
+// transaction. The files are copied after it: a file, or a range of a
+// pack, is complete and durable before the row that points to it commits,
+// and never changes afterwards, so every row of the snapshot finds its
+// content, except content deleted while the backup ran (a file is
+// skipped, a pack's range reads as zeros), whose row was being deleted
+// anyway. Content newer than the snapshot is copied too; no row points to
+// it in the copy, and the sweeper frees it after a restore. A pack's holes
+// are copied as zeros: the copy is as large as the pack's length.
 func (db *DB) Backup(ctx context.Context, dest string) (int, error) {
 	if db.dialect != SQLite {
 		return 0, ErrBackupUnsupported

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha512"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/serviceportal/serviceportal/internal/filestore"
 	"github.com/serviceportal/serviceportal/internal/store"
 )
 
@@ -32,6 +34,8 @@ type Attachment struct {
 	Size        int64
 	SHA512      string
 	CreatedAt   time.Time
+	// loc is where the content lies in a pack, when it does.
+	loc filestore.Loc
 }
 
 // NewAttachment describes a file to store. Exactly one of DraftID and
@@ -115,9 +119,13 @@ func (s *Service) writeLarge(ctx context.Context, cs chunkStore, a *Attachment, 
 
 // insertAttachment writes a's row; a hash marks it finished.
 func (s *Service) insertAttachment(ctx context.Context, a Attachment, in NewAttachment) error {
-	if _, err := s.db.Exec(ctx, `INSERT INTO attachments (id, tenant_id, draft_id, submission_id, owner, field_path, filename, content_type, size, sha512, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, a.ID, a.TenantID, nullString(in.DraftID), nullString(in.SubmissionID), in.Owner,
-		a.FieldPath, a.Filename, a.ContentType, a.Size, a.SHA512, a.CreatedAt); err != nil {
+	var off, n sql.NullInt64
+	if a.loc.Pack != "" {
+		off, n = sql.NullInt64{Int64: a.loc.Offset, Valid: true}, sql.NullInt64{Int64: a.loc.Length, Valid: true}
+	}
+	if _, err := s.db.Exec(ctx, `INSERT INTO attachments (id, tenant_id, draft_id, submission_id, owner, field_path, filename, content_type, size, sha512, created_at, pack, pack_offset, pack_length)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, a.ID, a.TenantID, nullString(in.DraftID), nullString(in.SubmissionID), in.Owner,
+		a.FieldPath, a.Filename, a.ContentType, a.Size, a.SHA512, a.CreatedAt, nullString(a.loc.Pack), off, n); err != nil {
 		return fmt.Errorf("submission: attachment: %w", err)
 	}
 	return nil
@@ -125,7 +133,8 @@ func (s *Service) insertAttachment(ctx context.Context, a Attachment, in NewAtta
 
 // storeSmall stores a file that fits in one chunk with a single commit:
 // the row, complete with size and hash, and (in the table) its one chunk;
-// a file's chunk is written and synced before, beside the writer. Most
+// beside SQLite the chunk is appended to a pack and synced before, beside
+// the writer, and the row names its range. Most
 // uploads (scans, photos of documents) are this size, and each durable
 // commit costs a disk flush. The scanner's verdict comes first, so an
 // infected file never exists, not even for a moment.
@@ -160,18 +169,10 @@ func (s *Service) storeSmall(ctx context.Context, cs chunkStore, a *Attachment, 
 			return w.write(ctx, 0, sealed)
 		})
 	}
-	w, err := cs.create(ctx, a.TenantID, a.ID)
-	if err != nil {
+	if a.loc, err = cs.pack(a.TenantID, sealed); err != nil {
 		return err
 	}
-	if err := w.write(ctx, 0, sealed); err != nil {
-		w.abort()
-		return err
-	}
-	if err := w.finish(); err != nil {
-		return err
-	}
-	// Should this fail, the file stays for the sweeper: whether the row
+	// Should this fail, the range stays for the sweeper: whether the row
 	// committed is not certain after every error.
 	return s.insertAttachment(ctx, *a, in)
 }

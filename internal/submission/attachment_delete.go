@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/serviceportal/serviceportal/internal/filestore"
 	"github.com/serviceportal/serviceportal/internal/store"
 )
 
@@ -47,7 +48,7 @@ func (s *Service) deleteAttachmentsWhere(ctx context.Context, where string, args
 }
 
 func (s *Service) attachmentRefs(ctx context.Context, where string, args []any) ([]attachmentRef, error) {
-	rows, err := s.db.Query(ctx, `SELECT tenant_id, id FROM attachments WHERE `+where, args...)
+	rows, err := s.db.Query(ctx, `SELECT tenant_id, id, pack, pack_offset, pack_length FROM attachments WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("submission: attachments to delete: %w", err)
 	}
@@ -55,8 +56,13 @@ func (s *Service) attachmentRefs(ctx context.Context, where string, args []any) 
 	var refs []attachmentRef
 	for rows.Next() {
 		var r attachmentRef
-		if err := rows.Scan(&r.tenantID, &r.id); err != nil {
+		var pack sql.NullString
+		var off, n sql.NullInt64
+		if err := rows.Scan(&r.tenantID, &r.id, &pack, &off, &n); err != nil {
 			return nil, fmt.Errorf("submission: attachments to delete: %w", err)
+		}
+		if pack.Valid {
+			r.loc = filestore.Loc{Pack: pack.String, Offset: off.Int64, Length: n.Int64}
 		}
 		refs = append(refs, r)
 	}

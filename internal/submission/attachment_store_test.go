@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha512"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,12 +24,62 @@ import (
 	"github.com/serviceportal/serviceportal/internal/submission"
 )
 
-// fileOf is where SQLite mode keeps an attachment's content.
+// fileOf is where SQLite mode keeps the content of an attachment too
+// large for a pack, and kept that of every attachment before packs.
 func fileOf(db *store.DB, a submission.Attachment) string {
 	return filepath.Join(db.FilesDir(), a.TenantID, a.ID)
 }
 
-// storedIn says where an attachment's content is: "file", "table" or "none".
+// packLocs remembers where put found each attachment's content in a
+// pack, so tests can look there after the row is gone.
+var packLocs sync.Map // attachment ID → filestore.Loc
+
+func rememberLoc(t *testing.T, db *store.DB, a submission.Attachment) {
+	t.Helper()
+	var pack sql.NullString
+	var off, n sql.NullInt64
+	if err := db.QueryRow(context.Background(), `SELECT pack, pack_offset, pack_length FROM attachments WHERE id = ?`, a.ID).Scan(&pack, &off, &n); err != nil {
+		t.Fatal(err)
+	}
+	if pack.Valid {
+		packLocs.Store(a.ID, filestore.Loc{Pack: pack.String, Offset: off.Int64, Length: n.Int64})
+	}
+}
+
+// packRange returns the pack file and range of an attachment in a pack.
+func packRange(db *store.DB, a submission.Attachment) (string, filestore.Loc, bool) {
+	v, ok := packLocs.Load(a.ID)
+	if !ok {
+		return "", filestore.Loc{}, false
+	}
+	loc := v.(filestore.Loc)
+	return filepath.Join(db.FilesDir(), a.TenantID, filestore.PackFolder, loc.Pack), loc, true
+}
+
+// inPack reports whether the attachment's range of its pack still holds
+// content (not zeros, not a missing pack).
+func inPack(t *testing.T, db *store.DB, a submission.Attachment) bool {
+	t.Helper()
+	path, loc, ok := packRange(db, a)
+	if !ok {
+		return false
+	}
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return false
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int64(len(b)) < loc.Offset+loc.Length {
+		t.Fatalf("pack %s has %d bytes, the range ends at %d", path, len(b), loc.Offset+loc.Length)
+	}
+	r := b[loc.Offset : loc.Offset+loc.Length]
+	return !bytes.Equal(r, make([]byte, len(r)))
+}
+
+// storedIn says where an attachment's content is: "pack", "file", "table"
+// or "none".
 func storedIn(t *testing.T, db *store.DB, a submission.Attachment) string {
 	t.Helper()
 	var rows int
@@ -35,34 +87,51 @@ func storedIn(t *testing.T, db *store.DB, a submission.Attachment) string {
 		t.Fatal(err)
 	}
 	_, err := os.Stat(fileOf(db, a))
+	file := db.FilesDir() != "" && err == nil
+	pack := db.FilesDir() != "" && inPack(t, db, a)
 	switch {
-	case db.FilesDir() != "" && err == nil && rows == 0:
+	case pack && !file && rows == 0:
+		return "pack"
+	case file && !pack && rows == 0:
 		return "file"
-	case (db.FilesDir() == "" || errors.Is(err, os.ErrNotExist)) && rows > 0:
+	case !file && !pack && rows > 0:
 		return "table"
-	case (db.FilesDir() == "" || errors.Is(err, os.ErrNotExist)) && rows == 0:
+	case !file && !pack && rows == 0:
 		return "none"
 	}
-	t.Fatalf("attachment %s in a file (%v) and in %d table rows", a.ID, err, rows)
+	t.Fatalf("attachment %s in a pack (%v), a file (%v) and %d table rows", a.ID, pack, file, rows)
 	return ""
 }
 
 // tamper changes one byte of an attachment's stored content.
 func tamper(t *testing.T, db *store.DB, a submission.Attachment) {
 	t.Helper()
-	if storedIn(t, db, a) == "table" {
+	switch storedIn(t, db, a) {
+	case "table":
 		if _, err := db.Exec(context.Background(), `UPDATE attachment_chunks SET data = ? WHERE attachment_id = ? AND seq = 0`,
 			[]byte("garbage-garbage-garbage-garbage"), a.ID); err != nil {
 			t.Fatal(err)
 		}
-		return
+	case "pack":
+		path, loc, _ := packRange(db, a)
+		flipByte(t, path, loc.Offset+loc.Length/2)
+	default:
+		flipByte(t, fileOf(db, a), -1)
 	}
-	b, err := os.ReadFile(fileOf(db, a))
+}
+
+// flipByte changes the byte at off (-1: the middle) of a file.
+func flipByte(t *testing.T, path string, off int64) {
+	t.Helper()
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b[len(b)/2] ^= 0x01
-	if err := os.WriteFile(fileOf(db, a), b, 0o600); err != nil {
+	if off < 0 {
+		off = int64(len(b) / 2)
+	}
+	b[off] ^= 0x01
+	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -83,6 +152,7 @@ func (f fixture) put(t *testing.T, put putFunc, draftID string, content []byte) 
 	if err != nil {
 		t.Fatal(err)
 	}
+	rememberLoc(t, f.db, a)
 	return a
 }
 
@@ -102,20 +172,30 @@ func TestAttachmentStoresRoundtrip(t *testing.T) {
 		f := setup(t, db)
 		ctx := context.Background()
 		draftID := f.draft(t)
-		byDefault := "table"
+		// Where content goes by default: on SQLite a file below one chunk
+		// into a pack, a larger one into a file of its own.
+		small, large := "table", "table"
 		if db.Dialect() == store.SQLite {
-			byDefault = "file"
+			small, large = "pack", "file"
 		}
 		stores := []struct {
-			name  string
-			put   putFunc
-			where string
+			name         string
+			put          putFunc
+			small, large string
 		}{
-			{"default", f.svc.PutAttachment, byDefault},
+			{"default", f.svc.PutAttachment, small, large},
 			// Databases from before files: read from the table, on SQLite too.
-			{"table", f.svc.PutAttachmentInTable, "table"},
+			{"table", f.svc.PutAttachmentInTable, "table", "table"},
 		}
-		sizes := []int{0, 1000, submission.ChunkSize, 2*submission.ChunkSize + 12345}
+		if db.Dialect() == store.SQLite {
+			// Databases from before packs: a file for every attachment.
+			stores = append(stores, struct {
+				name         string
+				put          putFunc
+				small, large string
+			}{"file", f.svc.PutAttachmentAsFile, "file", "file"})
+		}
+		sizes := []int{0, 1000, submission.ChunkSize - 1, submission.ChunkSize, 2*submission.ChunkSize + 12345}
 		for _, st := range stores {
 			for _, size := range sizes {
 				content := randomBytes(size)
@@ -124,9 +204,12 @@ func TestAttachmentStoresRoundtrip(t *testing.T) {
 				if a.Size != int64(size) || a.SHA512 != hex.EncodeToString(sum[:]) {
 					t.Fatalf("%s, %d bytes: size %d, sha %s", st.name, size, a.Size, a.SHA512)
 				}
-				want := st.where
-				if size == 0 {
+				want := st.small
+				switch {
+				case size == 0:
 					want = "none"
+				case size >= submission.ChunkSize:
+					want = st.large
 				}
 				if got := storedIn(t, db, a); got != want {
 					t.Errorf("%s, %d bytes: content in %s, want %s", st.name, size, got, want)
@@ -180,31 +263,32 @@ func TestDeletingAttachmentsRemovesFiles(t *testing.T) {
 	tests := []struct {
 		name string
 		del  func(t *testing.T, f fixture, draftID string, a submission.Attachment) error
-		// stays: the call must not delete this attachment.
-		stays bool
+		// stays: the call must not delete the attachments; one: it
+		// deletes only the first (small) one, not the large one.
+		stays, one bool
 	}{
 		{"draft attachment", func(_ *testing.T, f fixture, draftID string, a submission.Attachment) error {
 			return f.svc.DeleteDraftAttachment(ctx, a.TenantID, draftID, a.ID)
-		}, false},
+		}, false, true},
 		{"another draft's attachment", func(t *testing.T, f fixture, _ string, a submission.Attachment) error {
 			return f.svc.DeleteDraftAttachment(ctx, a.TenantID, f.draft(t), a.ID)
-		}, true},
+		}, true, false},
 		{"attachment", func(_ *testing.T, f fixture, _ string, a submission.Attachment) error {
 			return f.svc.DeleteAttachment(ctx, a.TenantID, a.ID)
-		}, false},
+		}, false, true},
 		{"another tenant's attachment", func(_ *testing.T, f fixture, _ string, a submission.Attachment) error {
 			return f.svc.DeleteAttachment(ctx, f.gladbeck.ID, a.ID)
-		}, true},
+		}, true, false},
 		{"draft", func(_ *testing.T, f fixture, draftID string, a submission.Attachment) error {
 			return f.svc.DeleteDraft(ctx, a.TenantID, draftID)
-		}, false},
+		}, false, false},
 		{"expired drafts", func(_ *testing.T, f fixture, draftID string, _ submission.Attachment) error {
 			if _, err := f.db.Exec(ctx, `UPDATE drafts SET expires_at = ? WHERE id = ?`, time.Now().Add(-time.Hour), draftID); err != nil {
 				return err
 			}
 			_, err := f.svc.DeleteExpiredDrafts(ctx)
 			return err
-		}, false},
+		}, false, false},
 		{"payload after retention", func(t *testing.T, f fixture, draftID string, a submission.Attachment) error {
 			in := f.input("retention:" + draftID)
 			in.DraftID = draftID
@@ -213,14 +297,14 @@ func TestDeletingAttachmentsRemovesFiles(t *testing.T) {
 				return err
 			}
 			return f.svc.DeletePayload(ctx, a.TenantID, res.Submission.ID)
-		}, false},
+		}, false, false},
 		{"broken upload", func(_ *testing.T, f fixture, draftID string, _ submission.Attachment) error {
 			if _, err := f.db.Exec(ctx, `UPDATE attachments SET sha512 = '', created_at = ? WHERE draft_id = ?`, time.Now().Add(-2*time.Hour), draftID); err != nil {
 				return err
 			}
 			_, err := f.svc.DeleteBrokenUploads(ctx, time.Hour)
 			return err
-		}, false},
+		}, false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -232,12 +316,17 @@ func TestDeletingAttachmentsRemovesFiles(t *testing.T) {
 			if err := tt.del(t, f, draftID, as[0]); err != nil {
 				t.Fatal(err)
 			}
-			want := "none"
-			if tt.stays {
-				want = "file"
+			wants := []string{"none", "none"}
+			switch {
+			case tt.stays:
+				wants = []string{"pack", "file"}
+			case tt.one:
+				wants[1] = "file"
 			}
-			if got := storedIn(t, db, as[0]); got != want {
-				t.Errorf("content in %s after the deletion, want %s", got, want)
+			for i, want := range wants {
+				if got := storedIn(t, db, as[i]); got != want {
+					t.Errorf("file %d: content in %s after the deletion, want %s", i, got, want)
+				}
 			}
 		})
 	}
@@ -255,11 +344,15 @@ func TestSweepFiles(t *testing.T) {
 			return
 		}
 		draftID := f.draft(t)
-		content := randomBytes(3000)
-		kept, orphan, fresh := f.put(t, f.svc.PutAttachment, draftID, content), f.put(t, f.svc.PutAttachment, draftID, content),
-			f.put(t, f.svc.PutAttachment, draftID, content)
-		// Rows gone without their files: a crash between commit and removal.
-		if _, err := db.Exec(ctx, `DELETE FROM attachments WHERE id IN (?, ?)`, orphan.ID, fresh.ID); err != nil {
+		small, large := randomBytes(3000), randomBytes(submission.ChunkSize+3000)
+		// In files of their own: one kept, one orphan, one orphan within
+		// the grace period.
+		kept, orphan, fresh := f.put(t, f.svc.PutAttachment, draftID, large), f.put(t, f.svc.PutAttachment, draftID, large),
+			f.put(t, f.svc.PutAttachment, draftID, large)
+		// In a pack: the same, but the grace period is the pack's.
+		packKept, packOrphan := f.put(t, f.svc.PutAttachment, draftID, small), f.put(t, f.svc.PutAttachment, draftID, small)
+		// Rows gone without their content: a crash between commit and removal.
+		if _, err := db.Exec(ctx, `DELETE FROM attachments WHERE id IN (?, ?, ?)`, orphan.ID, fresh.ID, packOrphan.ID); err != nil {
 			t.Fatal(err)
 		}
 		old := time.Now().Add(-2 * time.Hour)
@@ -268,19 +361,42 @@ func TestSweepFiles(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		// The pack this process appends to is never swept, however old.
+		pack, _, _ := packRange(db, packKept)
+		if err := os.Chtimes(pack, old, old); err != nil {
+			t.Fatal(err)
+		}
 		if n, err := f.svc.SweepFiles(ctx, time.Hour); n != 1 || err != nil {
-			t.Fatalf("swept %d files (err %v), want the one old orphan", n, err)
+			t.Fatalf("swept %d (err %v), want the one old orphan file", n, err)
+		}
+		if got := storedIn(t, db, packOrphan); got != "pack" {
+			t.Fatalf("orphan in the active pack: content in %s", got)
+		}
+		// After a restart the pack is left, and its orphan range freed.
+		f.svc.LeavePacks()
+		if err := os.Chtimes(pack, old, old); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := f.svc.SweepFiles(ctx, time.Hour); n != 1 || err != nil {
+			t.Fatalf("swept %d (err %v), want the orphan range of the pack", n, err)
 		}
 		for _, c := range []struct {
 			a    submission.Attachment
 			want string
-		}{{kept, "file"}, {orphan, "none"}, {fresh, "file"}} {
+		}{{kept, "file"}, {orphan, "none"}, {fresh, "file"}, {packKept, "pack"}, {packOrphan, "none"}} {
 			if got := storedIn(t, db, c.a); got != c.want {
 				t.Errorf("%s: content in %s after the sweep, want %s", c.a.ID, got, c.want)
 			}
 		}
-		if err := f.svc.WriteAttachment(ctx, io.Discard, kept); err != nil {
-			t.Errorf("referenced file after the sweep: %v", err)
+		for _, a := range []submission.Attachment{kept, packKept} {
+			if err := f.svc.WriteAttachment(ctx, io.Discard, a); err != nil {
+				t.Errorf("referenced content after the sweep: %v", err)
+			}
+		}
+		// New uploads go to a new pack.
+		next := f.put(t, f.svc.PutAttachment, draftID, small)
+		if p, _, _ := packRange(db, next); p == pack {
+			t.Errorf("upload after leaving the pack went to the left pack")
 		}
 	})
 }

@@ -2,12 +2,13 @@ package submission
 
 import (
 	"context"
+	"database/sql"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,6 +29,9 @@ type chunkStore interface {
 	// attachment visible commits.
 	inDB() bool
 	create(ctx context.Context, tenantID, id string) (chunkWriter, error)
+	// pack stores the one sealed chunk of a small file durably outside
+	// the database and returns where; only stores that are not inDB do.
+	pack(tenantID string, sealed []byte) (filestore.Loc, error)
 	// open reads the chunks in order; next returns io.EOF after the last.
 	open(ctx context.Context, tenantID, id string) (chunkReader, error)
 	// remove drops the content of attachments whose rows are deleted and
@@ -48,13 +52,17 @@ type chunkReader interface {
 	close()
 }
 
-// attachmentRef names an attachment's content.
-type attachmentRef struct{ tenantID, id string }
+// attachmentRef names an attachment's content; loc is set for content
+// in a pack.
+type attachmentRef struct {
+	tenantID, id string
+	loc          filestore.Loc
+}
 
 // chunks returns the chunk store that fits the database.
 func (s *Service) chunks() chunkStore {
-	if dir := s.db.FilesDir(); dir != "" {
-		return fileChunks{files: filestore.New(dir), db: s.db}
+	if s.files != nil {
+		return *s.files
 	}
 	return tableChunks{db: s.db}
 }
@@ -71,6 +79,10 @@ func (t tableChunks) create(_ context.Context, _, id string) (chunkWriter, error
 
 func (t tableChunks) open(_ context.Context, _, id string) (chunkReader, error) {
 	return &tableReader{db: t.db, id: id}, nil
+}
+
+func (tableChunks) pack(string, []byte) (filestore.Loc, error) {
+	return filestore.Loc{}, errors.New("submission: the table's chunks join the transaction")
 }
 
 func (tableChunks) remove([]attachmentRef) {}
@@ -115,11 +127,33 @@ func (r *tableReader) next(ctx context.Context) ([]byte, error) {
 
 func (*tableReader) close() {}
 
-// fileChunks keeps an attachment's chunks in one file: each chunk as a
-// 4-byte big-endian length and the sealed bytes.
+// fileChunks keeps an attachment's chunks as frames, each a 4-byte
+// big-endian length and the sealed bytes: a file that fits in one chunk
+// in a range of a pack (most uploads), a larger one in a file of its own.
 type fileChunks struct {
 	files *filestore.Store
+	packs *filestore.Packs
 	db    *store.DB
+}
+
+// newFileChunks returns the chunk store of an SQLite database's files
+// folder. Its packs belong to the Service, which lives as long as the
+// process: a process appends only to packs it started.
+func newFileChunks(db *store.DB) *fileChunks {
+	files := filestore.New(db.FilesDir())
+	return &fileChunks{files: files, packs: filestore.NewPacks(files, store.NewID), db: db}
+}
+
+// pack appends a file's one sealed chunk, framed, to the tenant's pack.
+func (c fileChunks) pack(tenantID string, sealed []byte) (filestore.Loc, error) {
+	framed := make([]byte, 4+len(sealed))
+	binary.BigEndian.PutUint32(framed, uint32(len(sealed))) // #nosec G115 -- a sealed chunk is below maxFrame
+	copy(framed[4:], sealed)
+	loc, err := c.packs.Append(tenantID, framed)
+	if err != nil {
+		return loc, fmt.Errorf("submission: attachment file: %w", err)
+	}
+	return loc, nil
 }
 
 // maxFrame bounds a stored chunk (the plaintext chunk plus nonce and tag),
@@ -136,9 +170,24 @@ func (c fileChunks) create(_ context.Context, tenantID, id string) (chunkWriter,
 	return fileWriter{w: w}, nil
 }
 
-// open reads the file; an attachment without one is from before files
-// (or empty) and is read from the table.
+// open reads the attachment's range of a pack, or else its file; an
+// attachment without either is from before files (or empty) and is read
+// from the table.
 func (c fileChunks) open(ctx context.Context, tenantID, id string) (chunkReader, error) {
+	var pack sql.NullString
+	var off, n sql.NullInt64
+	err := c.db.QueryRow(ctx, `SELECT pack, pack_offset, pack_length FROM attachments WHERE tenant_id = ? AND id = ?`,
+		tenantID, id).Scan(&pack, &off, &n)
+	if err != nil && !errors.Is(err, sqlNoRows) {
+		return nil, fmt.Errorf("submission: read attachment: %w", err)
+	}
+	if pack.Valid {
+		r, err := c.packs.Open(tenantID, filestore.Loc{Pack: pack.String, Offset: off.Int64, Length: n.Int64})
+		if err != nil {
+			return nil, fmt.Errorf("submission: read attachment: %w", err)
+		}
+		return &fileReader{r: r, name: pack.String + "@" + strconv.FormatInt(off.Int64, 10)}, nil
+	}
 	f, err := c.files.Open(tenantID, id)
 	if errors.Is(err, fs.ErrNotExist) {
 		return tableChunks{db: c.db}.open(ctx, tenantID, id)
@@ -146,16 +195,46 @@ func (c fileChunks) open(ctx context.Context, tenantID, id string) (chunkReader,
 	if err != nil {
 		return nil, fmt.Errorf("submission: read attachment: %w", err)
 	}
-	return &fileReader{f: f}, nil
+	return &fileReader{r: f, name: f.Name()}, nil
 }
 
 func (c fileChunks) remove(refs []attachmentRef) {
 	for _, r := range refs {
+		if r.loc.Pack != "" {
+			c.packs.Punch(r.tenantID, r.loc)
+			continue
+		}
 		c.files.Remove(r.tenantID, r.id)
 	}
 }
 
 func (c fileChunks) sweep(ctx context.Context, olderThan time.Duration) (int, error) {
+	packs, perr := c.packs.Sweep(ctx, olderThan, c.liveRanges)
+	files, ferr := c.sweepFiles(ctx, olderThan)
+	return packs + files, errors.Join(perr, ferr)
+}
+
+// liveRanges lists the ranges that attachment rows of any state name in
+// a pack.
+func (c fileChunks) liveRanges(ctx context.Context, tenantID, pack string) ([]filestore.Loc, error) {
+	rows, err := c.db.Query(ctx, `SELECT pack_offset, pack_length FROM attachments WHERE tenant_id = ? AND pack = ? ORDER BY pack_offset`,
+		tenantID, pack)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []filestore.Loc
+	for rows.Next() {
+		l := filestore.Loc{Pack: pack}
+		if err := rows.Scan(&l.Offset, &l.Length); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+func (c fileChunks) sweepFiles(ctx context.Context, olderThan time.Duration) (int, error) {
 	return c.files.Sweep(ctx, olderThan, func(ctx context.Context, _ string, ids []string) (map[string]bool, error) {
 		args := make([]any, len(ids))
 		for i, id := range ids {
@@ -202,30 +281,32 @@ func (f fileWriter) finish() error {
 
 func (f fileWriter) abort() { f.w.Abort() }
 
+// fileReader reads the frames of a file or of a pack's range.
 type fileReader struct {
-	f   *os.File
-	buf []byte
+	r    io.ReadCloser
+	name string // for errors
+	buf  []byte
 }
 
 func (r *fileReader) next(context.Context) ([]byte, error) {
 	var n [4]byte
-	if _, err := io.ReadFull(r.f, n[:]); err == io.EOF {
+	if _, err := io.ReadFull(r.r, n[:]); err == io.EOF {
 		return nil, io.EOF
 	} else if err != nil {
-		return nil, fmt.Errorf("submission: attachment file %s is truncated: %w", r.f.Name(), err)
+		return nil, fmt.Errorf("submission: attachment file %s is truncated: %w", r.name, err)
 	}
 	size := int(binary.BigEndian.Uint32(n[:]))
 	if size > maxFrame {
-		return nil, fmt.Errorf("submission: attachment file %s is damaged (chunk of %d bytes)", r.f.Name(), size)
+		return nil, fmt.Errorf("submission: attachment file %s is damaged (chunk of %d bytes)", r.name, size)
 	}
 	if cap(r.buf) < size {
 		r.buf = make([]byte, size)
 	}
 	r.buf = r.buf[:size]
-	if _, err := io.ReadFull(r.f, r.buf); err != nil {
-		return nil, fmt.Errorf("submission: attachment file %s is truncated: %w", r.f.Name(), err)
+	if _, err := io.ReadFull(r.r, r.buf); err != nil {
+		return nil, fmt.Errorf("submission: attachment file %s is truncated: %w", r.name, err)
 	}
 	return r.buf, nil
 }
 
-func (r *fileReader) close() { r.f.Close() }
+func (r *fileReader) close() { r.r.Close() }

@@ -49,6 +49,9 @@ type Service struct {
 	now   func() time.Time
 	// scanner, when set, checks every attachment for malware.
 	scanner Scanner
+	// files keeps attachment content beside an SQLite database; nil on
+	// PostgreSQL, where it is in attachment_chunks.
+	files *fileChunks
 }
 
 // Scanner checks a file for malware while it is stored: nil for a clean
@@ -63,7 +66,11 @@ func (s *Service) SetScanner(sc Scanner) { s.scanner = sc }
 // New returns the service. Hooks run, in order, inside every new
 // submission's transaction.
 func New(db *store.DB, keys *keyring.Keyring, log *audit.Log, hooks ...Hook) *Service {
-	return &Service{db: db, keys: keys, audit: log, hooks: hooks, now: func() time.Time { return time.Now().UTC() }}
+	s := &Service{db: db, keys: keys, audit: log, hooks: hooks, now: func() time.Time { return time.Now().UTC() }}
+	if db.FilesDir() != "" {
+		s.files = newFileChunks(db)
+	}
+	return s
 }
 
 // AddHook appends a hook; wiring code uses it when the hook's owner is
