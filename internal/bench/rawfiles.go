@@ -2,70 +2,52 @@ package bench
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"sync"
+	"os"
+	"path/filepath"
 	"sync/atomic"
 
 	"github.com/serviceportal/serviceportal/internal/filestore"
 )
 
-// rawFilesName names the file-system ceiling of the submissions line.
-func rawFilesName(c Config) string {
-	return fmt.Sprintf("raw durable files (%d KB: create, write, fsync, rename, folder fsync)", c.AttachmentSize>>10)
+// rawPackName names the file-system ceiling of the submissions line.
+func rawPackName(c Config) string {
+	return fmt.Sprintf("raw durable appends to a pack (%d KB: write, fdatasync)", c.AttachmentSize>>10)
 }
 
-// rawFiles is the second ceiling of a submission with a file on SQLite:
-// files of the attachment's size written the way the file store writes
-// them (temporary name, fsync, rename, fsync of the folder), by as many
-// writers as submit, into the very folder the portal's attachments of
-// the tenant went to. What creating and syncing a file costs depends on
-// the file system and, on ext4, even on the folder (a folder whose block
-// group has few free inodes makes every create search the others); only
-// the same folder in the same run makes the two lines comparable. The
-// files are removed afterwards.
-func rawFiles(ctx context.Context, r *Report, c Config, p *portal) (int, error) {
+// rawPackAppends is the second ceiling of a submission with a file on
+// SQLite: contents of the attachment's size appended to a pack the way
+// the portal appends them, by as many writers as submit, below the
+// tenant's folder the portal's attachments went to. What writing and
+// syncing costs depends on the file system and the folder's place on the
+// disk; only the same folder in the same run makes the two lines
+// comparable. The pack is removed afterwards.
+func rawPackAppends(ctx context.Context, r *Report, c Config, p *portal) (int, error) {
 	dir := p.db.FilesDir()
 	if dir == "" || c.AttachmentSize == 0 {
 		return -1, nil
 	}
-	files := filestore.New(dir)
+	var n atomic.Int64
+	packs := filestore.NewPacks(filestore.New(dir), func() string { return fmt.Sprintf("bench-raw-%d", n.Add(1)) })
 	content := newProof(c.AttachmentSize)
-	var seq atomic.Int64
-	var written []string
-	var mu sync.Mutex
 	io0 := readProcIO()
 	s := Loop(ctx, c.WriteWorkers, c.WriteDuration, func(context.Context, int, int) error {
-		id := fmt.Sprintf("bench-raw-%d", seq.Add(1))
-		w, err := files.Create(p.dorsten.ID, id)
-		if err != nil {
-			return err
-		}
-		if _, err := w.Write(content); err != nil {
-			w.Abort()
-			return err
-		}
-		if err := w.Commit(); err != nil {
-			return err
-		}
-		mu.Lock()
-		written = append(written, id)
-		mu.Unlock()
-		return nil
+		_, err := packs.Append(p.dorsten.ID, content)
+		return err
 	})
 	io1 := readProcIO()
-	var errs []error
-	for _, id := range written {
-		errs = append(errs, files.Remove(p.dorsten.ID, id))
-	}
-	if err := errors.Join(errs...); err != nil {
-		return -1, err
+	packs.Close()
+	for i := range n.Load() {
+		path := filepath.Join(dir, p.dorsten.ID, filestore.PackFolder, fmt.Sprintf("bench-raw-%d", i+1))
+		if err := os.Remove(path); err != nil {
+			return -1, fmt.Errorf("bench: remove the raw pack: %w", err)
+		}
 	}
 	st := s.Summary(0)
-	note := "in the folder of the tenant's attachments"
-	if w := io0.perOp(io1, st.OK, "file"); w != "" {
+	note := "below the tenant's attachment folder"
+	if w := io0.perOp(io1, st.OK, "append"); w != "" {
 		note += "; " + w
 	}
-	return r.add(Row{Section: "writes", Name: rawFilesName(c), Ceiling: true,
+	return r.add(Row{Section: "writes", Name: rawPackName(c), Ceiling: true,
 		Load: fmt.Sprintf("closed %d", c.WriteWorkers), Stats: st, Note: note}), nil
 }

@@ -15,7 +15,8 @@ const (
 
 // runWrites measures the raw commit rate of a bare SQLite file, right
 // after it durable submissions through the portal's use case on SQLite,
-// and then, when they carry a file, the raw rate of durable files.
+// and then, when they carry a file, the raw rate of durable appends to
+// a pack, as the portal stores attachments.
 func runWrites(ctx context.Context, r *Report, c Config, dir string, p *portal) error {
 	raw, err := rawSQLiteCommits(ctx, filepath.Join(dir, "raw-writes.db"), c.WriteDuration)
 	if err != nil {
@@ -27,12 +28,12 @@ func runWrites(ctx context.Context, r *Report, c Config, dir string, p *portal) 
 		return err
 	}
 	r.compare(i, rawSQLiteName, true, true)
-	// The file ceiling runs after the submissions, so that it writes into
+	// The file ceiling runs after the submissions, so that it writes below
 	// the tenant's folder as the submissions left it.
-	if _, err := rawFiles(ctx, r, c, p); err != nil {
+	if _, err := rawPackAppends(ctx, r, c, p); err != nil {
 		return err
 	}
-	r.compare(i, rawFilesName(c), true, true)
+	r.compare(i, rawPackName(c), true, true)
 	return nil
 }
 
