@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 )
 
 // A pack is a file that many small contents are appended to, each at its
@@ -16,8 +17,9 @@ import (
 // one fdatasync. Measured on two cores with 200 KB contents, a file each
 // took 1.2–1.7 ms of kernel time, an append 0.2–0.3 ms (docs/benchmarks.md).
 //
-// Each process appends only to packs it created itself, so appenders of
-// different processes never share a range. A range is written and synced
+// Each process appends only to packs it created itself, and to each for
+// at most an hour, so appenders of different processes never share a
+// range, and the sweeper gets to every pack soon. A range is written and synced
 // before the database row that names it commits; ranges no row names
 // (the row's transaction failed, or its row was deleted) are freed by
 // punching a hole (Punch, SweepPacks), which gives the blocks back and
@@ -29,6 +31,12 @@ const PackFolder = "packs"
 // packLimit is the size at which a pack is left and a new one started.
 // Larger packs mean fewer files; holes free deleted content either way.
 const packLimit = 1 << 30
+
+// packAge is how long a process appends to one pack. The sweeper leaves
+// packs alone while they are appended to, so a pack that a quiet tenant
+// would take months to fill must be left sooner: content deleted from it
+// would otherwise stay on the disk until then.
+const packAge = time.Hour
 
 // packAlign is the alignment of every range: a hole frees whole blocks
 // only, so a range that shared a block with its neighbour could never be
@@ -46,7 +54,8 @@ type Loc struct {
 type Packs struct {
 	store  *Store
 	newID  func() string
-	limit  int64 // packLimit; smaller in tests
+	limit  int64         // packLimit; smaller in tests
+	age    time.Duration // packAge; shorter in tests
 	mu     sync.Mutex
 	active map[string]*pack // by tenant
 }
@@ -55,6 +64,7 @@ type Packs struct {
 type pack struct {
 	name     string
 	f        *os.File
+	started  time.Time
 	next     int64 // the first offset not yet handed out
 	writers  int   // appends in progress
 	retiring bool  // full: closed once writers is 0
@@ -63,7 +73,7 @@ type pack struct {
 // NewPacks returns the packs of s; newID names new packs (unique and
 // valid as a file name, such as store.NewID).
 func NewPacks(s *Store, newID func() string) *Packs {
-	return &Packs{store: s, newID: newID, limit: packLimit, active: map[string]*pack{}}
+	return &Packs{store: s, newID: newID, limit: packLimit, age: packAge, active: map[string]*pack{}}
 }
 
 func (p *Packs) dir(tenantID string) (string, error) {
@@ -93,12 +103,13 @@ func (p *Packs) Append(tenantID string, data []byte) (Loc, error) {
 }
 
 // reserve hands out the next aligned range of the tenant's active pack,
-// starting a new pack when there is none or it is full.
+// starting a new pack when there is none, or it is full or old.
 func (p *Packs) reserve(tenantID string, n int64) (*pack, int64, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	pk := p.active[tenantID]
-	if pk != nil && pk.next+n > p.limit && pk.next > 0 {
+	full := pk != nil && pk.next+n > p.limit && pk.next > 0
+	if full || pk != nil && time.Since(pk.started) > p.age {
 		pk.leave()
 		pk = nil
 	}
@@ -167,7 +178,7 @@ func (p *Packs) start(tenantID string) (*pack, error) {
 		os.Remove(path)
 		return nil, fmt.Errorf("filestore: create pack: %w", err)
 	}
-	return &pack{name: name, f: f}, nil
+	return &pack{name: name, f: f, started: time.Now()}, nil
 }
 
 // Close leaves every pack this process appends to; appends still in

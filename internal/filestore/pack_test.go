@@ -98,6 +98,28 @@ func TestPackStartsANewPackWhenFull(t *testing.T) {
 	}
 }
 
+func TestPackIsLeftWhenOld(t *testing.T) {
+	t.Parallel()
+	p := filestore.NewPacks(filestore.New(filepath.Join(t.TempDir(), "files")), packIDs())
+	filestore.SetPackAge(p, 20*time.Millisecond)
+	first, err := p.Append("dorsten", []byte("Antrag"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	same, err := p.Append("dorsten", []byte("Antrag"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(30 * time.Millisecond)
+	later, err := p.Append("dorsten", []byte("Antrag"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Pack != same.Pack || later.Pack == first.Pack {
+		t.Errorf("packs %s, %s, then %s after the pack's age: want the first two alike, the third new", first.Pack, same.Pack, later.Pack)
+	}
+}
+
 func TestPunchFreesOnlyItsRange(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "files")
