@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -45,7 +44,7 @@ func (db *DB) FilesDir() string {
 // skipped, a pack's range reads as zeros), whose row was being deleted
 // anyway. Content newer than the snapshot is copied too; no row points to
 // it in the copy, and the sweeper frees it after a restore. A pack's holes
-// are copied as zeros: the copy is as large as the pack's length.
+// (deleted content) stay holes in the copy where the system can tell them.
 func (db *DB) Backup(ctx context.Context, dest string) (int, error) {
 	if db.dialect != SQLite {
 		return 0, ErrBackupUnsupported
@@ -120,7 +119,7 @@ func copyFile(src, dst string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	_, err = io.Copy(out, in)
+	err = copyContent(out, in)
 	if err == nil {
 		err = out.Sync()
 	}

@@ -1,11 +1,14 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/serviceportal/serviceportal/internal/store"
@@ -152,6 +155,59 @@ func TestBackupMakesConsistentCopy(t *testing.T) {
 	var count int
 	if err := c.QueryRow(ctx, "SELECT COUNT(*) FROM operators WHERE slug = 'krzn'").Scan(&count); err != nil || count != 1 {
 		t.Fatalf("copy has %d operators (err %v), want 1", count, err)
+	}
+}
+
+// TestBackupKeepsHoles: a pack whose deleted content was punched out keeps
+// its holes in the backup, and its content.
+func TestBackupKeepsHoles(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t, store.SQLite)
+	pack := filepath.Join(db.FilesDir(), "t1", "packs", "p1")
+	if err := os.MkdirAll(filepath.Dir(pack), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(pack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Content at the start and at 1 MiB, holes between and after: 4 MiB.
+	head, mid := bytes.Repeat([]byte("Antrag "), 1000), bytes.Repeat([]byte("Bescheid "), 1000)
+	_, err = f.WriteAt(head, 0)
+	if err == nil {
+		_, err = f.WriteAt(mid, 1<<20)
+	}
+	if err == nil {
+		err = f.Truncate(4 << 20)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	dest := filepath.Join(t.TempDir(), "sicherung")
+	if n, err := db.Backup(context.Background(), dest); err != nil || n != 1 {
+		t.Fatalf("backup copied %d files (err %v), want 1", n, err)
+	}
+	want, err := os.ReadFile(pack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied := filepath.Join(dest, store.FilesFolder, "t1", "packs", "p1")
+	got, err := os.ReadFile(copied)
+	if err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("copy of the pack: %d bytes (want %d), same content %v, %v", len(got), len(want), bytes.Equal(got, want), err)
+	}
+	if runtime.GOOS != "linux" {
+		return
+	}
+	info, err := os.Stat(copied)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, ok := info.Sys().(*syscall.Stat_t); ok && st.Blocks*512 >= 1<<20 {
+		t.Errorf("the copy takes %d bytes on disk for 15 KB of content: holes filled", st.Blocks*512)
 	}
 }
 
