@@ -19,10 +19,10 @@ import (
 //
 // Each process appends only to packs it created itself, and to each for
 // at most an hour, so appenders of different processes never share a
-// range, and the sweeper gets to every pack soon. A range is written and synced
-// before the database row that names it commits; ranges no row names
-// (the row's transaction failed, or its row was deleted) are freed by
-// punching a hole (Punch, SweepPacks), which gives the blocks back and
+// range, and the sweeper gets to every pack soon. A range is written and
+// synced before the database row that names it commits; ranges no row
+// names (the row's transaction failed, or its row was deleted) are freed
+// by punching a hole (Punch, Sweep), which gives the blocks back and
 // leaves zeros.
 
 // PackFolder is the folder below a tenant's folder that holds its packs.
@@ -67,7 +67,7 @@ type pack struct {
 	started  time.Time
 	next     int64 // the first offset not yet handed out
 	writers  int   // appends in progress
-	retiring bool  // full: closed once writers is 0
+	retiring bool  // left: closed once writers is 0
 }
 
 // NewPacks returns the packs of s; newID names new packs (unique and

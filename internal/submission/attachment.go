@@ -132,12 +132,12 @@ func (s *Service) insertAttachment(ctx context.Context, a Attachment, in NewAtta
 }
 
 // storeSmall stores a file that fits in one chunk with a single commit:
-// the row, complete with size and hash, and (in the table) its one chunk;
-// beside SQLite the chunk is appended to a pack and synced before, beside
-// the writer, and the row names its range. Most
-// uploads (scans, photos of documents) are this size, and each durable
-// commit costs a disk flush. The scanner's verdict comes first, so an
-// infected file never exists, not even for a moment.
+// the row, complete with size and hash, and (in the table) its one chunk.
+// Beside SQLite the chunk is appended to a pack and synced first, outside
+// the writer, and the row names its range. Most uploads (scans, photos of
+// documents) are this size, and each durable commit costs a disk flush.
+// The scanner's verdict comes first, so an infected file never exists,
+// not even for a moment.
 func (s *Service) storeSmall(ctx context.Context, cs chunkStore, a *Attachment, in NewAttachment, data []byte, scan *scanning) error {
 	if in.MaxSize > 0 && int64(len(data)) > in.MaxSize {
 		scan.abort(ErrTooLarge)
