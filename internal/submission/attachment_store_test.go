@@ -178,22 +178,19 @@ func TestAttachmentStoresRoundtrip(t *testing.T) {
 		if db.Dialect() == store.SQLite {
 			small, large = "pack", "file"
 		}
-		stores := []struct {
+		type storeCase struct {
 			name         string
 			put          putFunc
 			small, large string
-		}{
+		}
+		stores := []storeCase{
 			{"default", f.svc.PutAttachment, small, large},
 			// Databases from before files: read from the table, on SQLite too.
 			{"table", f.svc.PutAttachmentInTable, "table", "table"},
 		}
 		if db.Dialect() == store.SQLite {
 			// Databases from before packs: a file for every attachment.
-			stores = append(stores, struct {
-				name         string
-				put          putFunc
-				small, large string
-			}{"file", f.svc.PutAttachmentAsFile, "file", "file"})
+			stores = append(stores, storeCase{"file", f.svc.PutAttachmentAsFile, "file", "file"})
 		}
 		sizes := []int{0, 1000, submission.ChunkSize - 1, submission.ChunkSize, 2*submission.ChunkSize + 12345}
 		for _, st := range stores {
@@ -445,6 +442,53 @@ func TestTamperedAttachmentFileRefused(t *testing.T) {
 		var out bytes.Buffer
 		if err := f.svc.WriteAttachment(context.Background(), &out, a); err == nil {
 			t.Errorf("%s: read without error", tt.name)
+		}
+	}
+}
+
+// TestTamperedPackRangeRefused: content in a pack is checked as a file's
+// is, and a row cannot be pointed at another attachment's range.
+func TestTamperedPackRangeRefused(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t, store.SQLite)
+	f := setup(t, db)
+	ctx := context.Background()
+	draftID := f.draft(t)
+	content := randomBytes(50000)
+	tests := []struct {
+		name   string
+		change func(t *testing.T, a, other submission.Attachment)
+	}{
+		{"byte flipped", func(t *testing.T, a, _ submission.Attachment) { tamper(t, db, a) }},
+		{"another attachment's range", func(t *testing.T, a, other submission.Attachment) {
+			_, loc, _ := packRange(db, other)
+			if _, err := db.Exec(ctx, `UPDATE attachments SET pack_offset = ? WHERE id = ?`, loc.Offset, a.ID); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"range cut short", func(t *testing.T, a, _ submission.Attachment) {
+			if _, err := db.Exec(ctx, `UPDATE attachments SET pack_length = pack_length - 100 WHERE id = ?`, a.ID); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"punched", func(t *testing.T, a, _ submission.Attachment) {
+			_, loc, _ := packRange(db, a)
+			if err := filestore.NewPacks(filestore.New(db.FilesDir()), store.NewID).Punch(a.TenantID, loc); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		a, other := f.put(t, f.svc.PutAttachment, draftID, content), f.put(t, f.svc.PutAttachment, draftID, content)
+		if got := storedIn(t, db, a); got != "pack" {
+			t.Fatalf("%s: content in %s, want pack", tt.name, got)
+		}
+		tt.change(t, a, other)
+		if err := f.svc.WriteAttachment(ctx, io.Discard, a); err == nil {
+			t.Errorf("%s: read without error", tt.name)
+		}
+		if err := f.svc.WriteAttachment(ctx, io.Discard, other); err != nil {
+			t.Errorf("%s: the other attachment: %v", tt.name, err)
 		}
 	}
 }
