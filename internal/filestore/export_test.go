@@ -7,3 +7,11 @@ func SetPackLimit(p *Packs, n int64) { p.limit = n }
 
 // SetPackAge lets tests leave packs after d.
 func SetPackAge(p *Packs, d time.Duration) { p.age = d }
+
+// BreakPack closes the file of the tenant's active pack under the packs'
+// feet, so the next write to it fails as a failing disk would.
+func BreakPack(p *Packs, tenantID string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.active[tenantID].f.Close()
+}

@@ -95,7 +95,7 @@ func (p *Packs) Append(tenantID string, data []byte) (Loc, error) {
 	if err == nil {
 		err = datasync(pk.f)
 	}
-	p.release(pk)
+	p.release(pk, err != nil)
 	if err != nil {
 		return Loc{}, fmt.Errorf("filestore: append to pack: %w", err)
 	}
@@ -135,11 +135,22 @@ func (pk *pack) leave() {
 	}
 }
 
-// release ends an append; the last append to a left pack closes it.
-func (p *Packs) release(pk *pack) {
+// release ends an append; the last append to a left pack closes it. A
+// failed append leaves the pack: after a failed write or sync, what the
+// file holds is no longer known (a later sync may succeed without the
+// lost pages), so nothing more is promised on it.
+func (p *Packs) release(pk *pack, failed bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	pk.writers--
+	if failed && !pk.retiring {
+		for tenantID, active := range p.active {
+			if active == pk {
+				delete(p.active, tenantID)
+			}
+		}
+		pk.retiring = true
+	}
 	if pk.retiring && pk.writers == 0 {
 		pk.f.Close()
 	}

@@ -120,6 +120,23 @@ func TestPackIsLeftWhenOld(t *testing.T) {
 	}
 }
 
+func TestPackIsLeftAfterAFailedAppend(t *testing.T) {
+	t.Parallel()
+	p := filestore.NewPacks(filestore.New(filepath.Join(t.TempDir(), "files")), packIDs())
+	first, err := p.Append("dorsten", []byte("Antrag"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	filestore.BreakPack(p, "dorsten")
+	if _, err := p.Append("dorsten", []byte("Antrag")); err == nil {
+		t.Fatal("append to a broken pack succeeded")
+	}
+	next, err := p.Append("dorsten", []byte("Antrag"))
+	if err != nil || next.Pack == first.Pack {
+		t.Errorf("append after the failure: pack %s (the broken one is %s), %v", next.Pack, first.Pack, err)
+	}
+}
+
 func TestPunchFreesOnlyItsRange(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "files")
