@@ -493,6 +493,47 @@ func TestTamperedPackRangeRefused(t *testing.T) {
 	}
 }
 
+// TestSubmitHandsOverTheDraftsFiles: the submission lists the draft's
+// finished files in upload order; an upload still in progress goes along
+// but is not listed.
+func TestSubmitHandsOverTheDraftsFiles(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db)
+		ctx := context.Background()
+		draftID := f.draft(t)
+		var want []string
+		for _, size := range []int{3000, 2*submission.ChunkSize + 5, 10} {
+			want = append(want, f.put(t, f.svc.PutAttachment, draftID, randomBytes(size)).ID)
+		}
+		busy := f.put(t, f.svc.PutAttachment, draftID, randomBytes(20))
+		if _, err := db.Exec(ctx, `UPDATE attachments SET sha512 = '' WHERE id = ?`, busy.ID); err != nil {
+			t.Fatal(err)
+		}
+		in := f.input("hand-over:" + draftID)
+		in.DraftID = draftID
+		res, err := f.svc.Submit(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, a := range res.Submission.Attachments {
+			got = append(got, a.ID)
+		}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("submission lists %v, want the finished files in upload order %v", got, want)
+		}
+		listed, err := f.svc.SubmissionAttachments(ctx, f.dorsten.ID, res.Submission.ID)
+		if err != nil || len(listed) != len(want) {
+			t.Errorf("SubmissionAttachments: %d files, %v", len(listed), err)
+		}
+		var owner sql.NullString
+		if err := db.QueryRow(ctx, `SELECT submission_id FROM attachments WHERE id = ?`, busy.ID).Scan(&owner); err != nil || owner.String != res.Submission.ID {
+			t.Errorf("the unfinished upload belongs to %q (%v), want the submission", owner.String, err)
+		}
+	})
+}
+
 func TestBackupHoldsAttachmentFiles(t *testing.T) {
 	t.Parallel()
 	db := storetest.Open(t, store.SQLite)
