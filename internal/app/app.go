@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/serviceportal/serviceportal/internal/audit"
 	"github.com/serviceportal/serviceportal/internal/config"
 	"github.com/serviceportal/serviceportal/internal/identity"
 	"github.com/serviceportal/serviceportal/internal/jobs"
@@ -28,8 +29,9 @@ import (
 const ShutdownGrace = 30 * time.Second
 
 // auditSealEvery is how long a recorded audit event waits at most, roughly,
-// before the sealer gives it its place in the tenant's hash chain.
-const auditSealEvery = 250 * time.Millisecond
+// before the sealer gives it its place in the tenant's hash chain. A
+// variable, so a test can keep the running sealer out of its way.
+var auditSealEvery = 250 * time.Millisecond
 
 // NewLogger returns the process logger in the configured format.
 func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
@@ -122,8 +124,12 @@ func Serve(ctx context.Context, cfg config.Config, db *store.DB, ln net.Listener
 	}
 	dispatcher := mail.NewDispatcher(uc.Outbox, sender, mail.DispatcherOptions{Logger: log})
 	go dispatcher.Run(ctx, 2*time.Second)
-	// Audit events are chained a moment after their action commits.
+	// Audit events are chained a moment after their action commits; those
+	// of the last moments before a shutdown are chained on the way out
+	// (after the job queue has stopped, before the database closes), not
+	// only at the next start.
 	go uc.Audit.Run(ctx, auditSealEvery, log)
+	defer sealOnShutdown(uc.Audit, log)
 	workers, periodic := maintenanceJobs(uc, log, time.Duration(cfg.RetentionDays)*24*time.Hour)
 	uc.Delivery.AddWorkers(workers)
 	uc.Backend.AddWorkers(workers)
@@ -177,6 +183,15 @@ func Serve(ctx context.Context, cfg config.Config, db *store.DB, ln net.Listener
 		fmt.Fprintf(out, "  Mitarbeitende/OIDC: an (%s); Rücksprungadresse beim Provider: %s%s\n\n", cfg.StaffOIDCIssuer, cfg.BaseURL, StaffOIDCCallbackPath)
 	}
 	return serveUntilDone(ctx, srv, ln, handler.SetDraining, ShutdownGrace, log)
+}
+
+// sealOnShutdown chains the audit events still pending.
+func sealOnShutdown(l *audit.Log, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := l.SealAll(ctx); err != nil {
+		log.Warn("audit: sealing at shutdown failed; the events stay pending until the next start", "err", err)
+	}
 }
 
 // serveUntilDone serves on ln until ctx ends, then stops accepting,
