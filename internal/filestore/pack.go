@@ -62,6 +62,7 @@ type Packs struct {
 
 // pack is a pack this process appends to.
 type pack struct {
+	tenantID string
 	name     string
 	f        *os.File
 	started  time.Time
@@ -144,10 +145,8 @@ func (p *Packs) release(pk *pack, failed bool) {
 	defer p.mu.Unlock()
 	pk.writers--
 	if failed && !pk.retiring {
-		for tenantID, active := range p.active {
-			if active == pk {
-				delete(p.active, tenantID)
-			}
+		if p.active[pk.tenantID] == pk {
+			delete(p.active, pk.tenantID)
 		}
 		pk.retiring = true
 	}
@@ -189,7 +188,7 @@ func (p *Packs) start(tenantID string) (*pack, error) {
 		os.Remove(path)
 		return nil, fmt.Errorf("filestore: create pack: %w", err)
 	}
-	return &pack{name: name, f: f, started: time.Now()}, nil
+	return &pack{tenantID: tenantID, name: name, f: f, started: time.Now()}, nil
 }
 
 // Close leaves every pack this process appends to; appends still in

@@ -2,7 +2,6 @@ package submission
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"crypto/sha512"
 	"database/sql"
@@ -10,9 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/serviceportal/serviceportal/internal/filestore"
@@ -238,11 +235,6 @@ func (s *Service) attachments(ctx context.Context, where string, args ...any) ([
 	if err != nil {
 		return nil, fmt.Errorf("submission: attachments: %w", err)
 	}
-	return scanAttachments(rows)
-}
-
-// scanAttachments reads rows of attachmentColumns and closes them.
-func scanAttachments(rows *sql.Rows) ([]Attachment, error) {
 	defer rows.Close()
 	var out []Attachment
 	for rows.Next() {
@@ -253,32 +245,6 @@ func scanAttachments(rows *sql.Rows) ([]Attachment, error) {
 		out = append(out, a)
 	}
 	return out, rows.Err()
-}
-
-// moveDraftAttachments hands a draft's files to a new submission and
-// returns the finished ones in upload order, as SubmissionAttachments
-// would: one statement inside the submit transaction where an update and
-// a listing were two.
-func (s *Service) moveDraftAttachments(ctx context.Context, tenantID, draftID, submissionID string) ([]Attachment, error) {
-	rows, err := s.db.Query(ctx, `UPDATE attachments SET submission_id = ?, draft_id = NULL WHERE tenant_id = ? AND draft_id = ? RETURNING `+attachmentColumns,
-		submissionID, tenantID, draftID)
-	if err != nil {
-		return nil, fmt.Errorf("submission: move attachments: %w", err)
-	}
-	all, err := scanAttachments(rows)
-	if err != nil {
-		return nil, fmt.Errorf("submission: move attachments: %w", err)
-	}
-	var done []Attachment
-	for _, a := range all {
-		if a.SHA512 != "" { // an upload still in progress is moved, not listed
-			done = append(done, a)
-		}
-	}
-	slices.SortFunc(done, func(a, b Attachment) int {
-		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID))
-	})
-	return done, nil
 }
 
 // DraftAttachments lists a draft's files.

@@ -205,12 +205,16 @@ func (s *Service) create(ctx context.Context, in Input, p prepared) (Result, err
 		return Result{}, fmt.Errorf("submission: insert: %w", err)
 	}
 	if in.DraftID != "" {
-		// Only a draft brings files: a new submission has none of its own.
-		if sub.Attachments, err = s.moveDraftAttachments(ctx, in.TenantID, in.DraftID, sub.ID); err != nil {
-			return Result{}, err
+		if _, err := s.db.Exec(ctx, `UPDATE attachments SET submission_id = ?, draft_id = NULL WHERE tenant_id = ? AND draft_id = ?`,
+			sub.ID, in.TenantID, in.DraftID); err != nil {
+			return Result{}, fmt.Errorf("submission: move attachments: %w", err)
 		}
 		if err := s.DeleteDraft(ctx, in.TenantID, in.DraftID); err != nil {
 			return Result{}, fmt.Errorf("submission: delete draft: %w", err)
+		}
+		// Only a draft brings files: a new submission has none of its own.
+		if sub.Attachments, err = s.SubmissionAttachments(ctx, in.TenantID, sub.ID); err != nil {
+			return Result{}, err
 		}
 	}
 	if err := s.addEvent(ctx, sub.TenantID, sub.ID, StatusReceived, "Ihr Antrag ist eingegangen."); err != nil {
