@@ -189,6 +189,10 @@ func (s *Service) prepare(ctx context.Context, in Input) (prepared, error) {
 	return p, nil
 }
 
+// moveDraftFiles hands a draft's files to its submission. It must find
+// them through the partial index attachments_draft (migration 0022).
+const moveDraftFiles = `UPDATE attachments SET submission_id = ?, draft_id = NULL WHERE tenant_id = ? AND draft_id = ?`
+
 func (s *Service) create(ctx context.Context, in Input, p prepared) (Result, error) {
 	sub := p.sub
 	var err error
@@ -205,8 +209,7 @@ func (s *Service) create(ctx context.Context, in Input, p prepared) (Result, err
 		return Result{}, fmt.Errorf("submission: insert: %w", err)
 	}
 	if in.DraftID != "" {
-		if _, err := s.db.Exec(ctx, `UPDATE attachments SET submission_id = ?, draft_id = NULL WHERE tenant_id = ? AND draft_id = ?`,
-			sub.ID, in.TenantID, in.DraftID); err != nil {
+		if _, err := s.db.Exec(ctx, moveDraftFiles, sub.ID, in.TenantID, in.DraftID); err != nil {
 			return Result{}, fmt.Errorf("submission: move attachments: %w", err)
 		}
 		if err := s.DeleteDraft(ctx, in.TenantID, in.DraftID); err != nil {
