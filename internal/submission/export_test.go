@@ -52,5 +52,8 @@ func (s *Service) PutAttachmentAsFile(ctx context.Context, in NewAttachment, r i
 	return a, s.insertAttachment(ctx, a, in)
 }
 
-// MoveDraftFiles is the statement that hands a draft's files over.
-const MoveDraftFiles = moveDraftFiles
+// Statements whose query plans are checked.
+const (
+	MoveDraftFiles = moveDraftFiles
+	ForAccount     = forAccount
+)

@@ -10,11 +10,12 @@ import (
 	"github.com/serviceportal/serviceportal/internal/submission"
 )
 
-// TestDraftFilesFoundByIndexAfterOptimize: once the planner's statistics
-// have seen a table of submitted attachments (draft_id NULL), the
-// statements that look a draft's files up must still use the index, not
-// read every attachment of every tenant on each submit.
-func TestDraftFilesFoundByIndexAfterOptimize(t *testing.T) {
+// TestPlansAfterOptimize: once the planner's statistics have seen a table
+// of submitted attachments (draft_id NULL) and anonymous submissions
+// (account_id NULL), the statements that look up a draft's files or an
+// account's submissions must still search an index, not read every row
+// of every tenant on each submit or each "Meine Anträge".
+func TestPlansAfterOptimize(t *testing.T) {
 	t.Parallel()
 	db := storetest.Open(t, store.SQLite)
 	f := setup(t, db)
@@ -35,11 +36,13 @@ func TestDraftFilesFoundByIndexAfterOptimize(t *testing.T) {
 	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'attachments'`).Scan(&analysed); err != nil || analysed == 0 {
 		t.Fatalf("attachments not analysed (%d rows of statistics, %v): the test would prove nothing", analysed, err)
 	}
-	for _, q := range []string{
-		submission.MoveDraftFiles,
-		`SELECT id FROM attachments WHERE tenant_id = ? AND draft_id = ?`,
-		`DELETE FROM drafts WHERE id = ?`, // the cascade to the draft's files
+	for _, c := range []struct{ query, table, index string }{
+		{submission.MoveDraftFiles, "attachments", "attachments_draft"},
+		{`SELECT id FROM attachments WHERE tenant_id = ? AND draft_id = ?`, "attachments", "attachments_draft"},
+		{`DELETE FROM drafts WHERE id = ?`, "attachments", "attachments_draft"}, // the cascade to the draft's files
+		{submission.ForAccount, "submissions", "submissions_account"},           // "Meine Anträge", across tenants
 	} {
+		q := c.query
 		args := make([]any, strings.Count(q, "?"))
 		for i := range args {
 			args[i] = "x"
@@ -59,8 +62,8 @@ func TestDraftFilesFoundByIndexAfterOptimize(t *testing.T) {
 		}
 		rows.Close()
 		all := strings.Join(plan, "; ")
-		if !strings.Contains(all, "attachments_draft") || strings.Contains(all, "SCAN attachments") {
-			t.Errorf("%s\nplan: %s\nwant a search through attachments_draft", q, all)
+		if !strings.Contains(all, "SEARCH "+c.table+" USING ") || !strings.Contains(all, c.index) {
+			t.Errorf("%s\nplan: %s\nwant a search of %s through %s", q, all, c.table, c.index)
 		}
 	}
 }

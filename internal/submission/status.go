@@ -102,11 +102,15 @@ type Summary struct {
 	SubmittedAt                                     time.Time
 }
 
+// forAccount must read only the account's rows, through the index
+// submissions_account (migration 0023).
+const forAccount = `SELECT id, tenant_id, service_id, tracking_number, status, submitted_at FROM submissions
+	WHERE account_id = ? ORDER BY submitted_at DESC`
+
 // ForAccount lists a citizen's submissions across all tenants, newest
 // first: the account is the citizen's, not one authority's.
 func (s *Service) ForAccount(ctx context.Context, accountID string) ([]Summary, error) {
-	rows, err := s.db.Query(ctx, `SELECT id, tenant_id, service_id, tracking_number, status, submitted_at FROM submissions
-		WHERE account_id = ? ORDER BY submitted_at DESC`, accountID)
+	rows, err := s.db.Query(ctx, forAccount, accountID)
 	if err != nil {
 		return nil, fmt.Errorf("submission: for account: %w", err)
 	}
