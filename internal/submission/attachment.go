@@ -55,10 +55,16 @@ type NewAttachment struct {
 // hash is recorded at the end, after its content is durable. A file over
 // MaxSize is rejected with ErrTooLarge and removed, as is a broken upload.
 func (s *Service) PutAttachment(ctx context.Context, in NewAttachment, r io.Reader) (Attachment, error) {
-	return s.putAttachment(ctx, in, r, s.chunks())
+	return s.putAttachment(ctx, in, r, s.chunks(), false)
 }
 
-func (s *Service) putAttachment(ctx context.Context, in NewAttachment, r io.Reader, cs chunkStore) (Attachment, error) {
+// putAttachment stores a file. A staged file (stage) gets no row: its
+// content is stored outside the database, durably, and the caller writes
+// the row later, in its own transaction (Files).
+func (s *Service) putAttachment(ctx context.Context, in NewAttachment, r io.Reader, cs chunkStore, stage bool) (Attachment, error) {
+	if stage && cs.inDB() {
+		return Attachment{}, errors.New("submission: content in the database cannot be staged")
+	}
 	a := Attachment{ID: store.NewID(), TenantID: in.TenantID, Owner: in.Owner, FieldPath: in.FieldPath, Filename: in.Filename,
 		ContentType: in.ContentType, CreatedAt: s.now()}
 	var scan *scanning
@@ -72,7 +78,7 @@ func (s *Service) putAttachment(ctx context.Context, in NewAttachment, r io.Read
 	n, rerr := io.ReadFull(r, buf)
 	switch {
 	case rerr == io.EOF || rerr == io.ErrUnexpectedEOF:
-		return a, s.storeSmall(ctx, cs, &a, in, buf[:n], scan)
+		return a, s.storeSmall(ctx, cs, &a, in, buf[:n], scan, stage)
 	case rerr != nil:
 		err := fmt.Errorf("submission: read upload: %w", rerr)
 		scan.abort(err)
@@ -80,13 +86,22 @@ func (s *Service) putAttachment(ctx context.Context, in NewAttachment, r io.Read
 	}
 	// The row without a hash marks the upload in progress (the table's
 	// chunks need it); DeleteBrokenUploads removes it if the portal stops.
-	if err := s.insertAttachment(ctx, a, in); err != nil {
-		scan.abort(err)
-		return Attachment{}, err
+	// A staged file has no row yet: should the portal stop, the sweeper
+	// finds its file without one.
+	if !stage {
+		if err := s.insertAttachment(ctx, a, in); err != nil {
+			scan.abort(err)
+			return Attachment{}, err
+		}
 	}
 	if err := s.writeLarge(ctx, cs, &a, in.MaxSize, io.MultiReader(bytes.NewReader(buf[:n]), r), scan); err != nil {
-		s.db.Exec(context.WithoutCancel(ctx), `DELETE FROM attachments WHERE id = ?`, a.ID)
+		if !stage {
+			s.db.Exec(context.WithoutCancel(ctx), `DELETE FROM attachments WHERE id = ?`, a.ID)
+		}
 		return Attachment{}, err
+	}
+	if stage {
+		return a, nil
 	}
 	if _, err := s.db.Exec(ctx, `UPDATE attachments SET size = ?, sha512 = ? WHERE id = ?`, a.Size, a.SHA512, a.ID); err != nil {
 		return Attachment{}, fmt.Errorf("submission: attachment: %w", err)
@@ -138,7 +153,7 @@ func (s *Service) insertAttachment(ctx context.Context, a Attachment, in NewAtta
 // documents) are this size, and each durable commit costs a disk flush.
 // The scanner's verdict comes first, so an infected file never exists,
 // not even for a moment.
-func (s *Service) storeSmall(ctx context.Context, cs chunkStore, a *Attachment, in NewAttachment, data []byte, scan *scanning) error {
+func (s *Service) storeSmall(ctx context.Context, cs chunkStore, a *Attachment, in NewAttachment, data []byte, scan *scanning, stage bool) error {
 	if in.MaxSize > 0 && int64(len(data)) > in.MaxSize {
 		scan.abort(ErrTooLarge)
 		return ErrTooLarge
@@ -149,6 +164,9 @@ func (s *Service) storeSmall(ctx context.Context, cs chunkStore, a *Attachment, 
 	sum := sha512.Sum512(data)
 	a.Size, a.SHA512 = int64(len(data)), hex.EncodeToString(sum[:])
 	if len(data) == 0 {
+		if stage {
+			return nil
+		}
 		return s.insertAttachment(ctx, *a, in)
 	}
 	sp := getChunkBuf()
@@ -171,6 +189,9 @@ func (s *Service) storeSmall(ctx context.Context, cs chunkStore, a *Attachment, 
 	}
 	if a.loc, err = cs.pack(a.TenantID, sealed); err != nil {
 		return err
+	}
+	if stage {
+		return nil
 	}
 	// Should this fail, the range stays for the sweeper: whether the row
 	// committed is not certain after every error.

@@ -7,13 +7,14 @@ import (
 	"encoding/hex"
 	"io"
 
+	"github.com/serviceportal/serviceportal/internal/filestore"
 	"github.com/serviceportal/serviceportal/internal/store"
 )
 
 // PutAttachmentInTable stores a file as databases from before attachment
 // files did: its chunks in attachment_chunks, whatever the database.
 func (s *Service) PutAttachmentInTable(ctx context.Context, in NewAttachment, r io.Reader) (Attachment, error) {
-	return s.putAttachment(ctx, in, r, tableChunks{db: s.db})
+	return s.putAttachment(ctx, in, r, tableChunks{db: s.db}, false)
 }
 
 // LeavePacks ends appending to the packs this service started, as a
@@ -57,3 +58,6 @@ const (
 	MoveDraftFiles = moveDraftFiles
 	ForAccount     = forAccount
 )
+
+// PackLoc is where a staged file's content lies in a pack, if it does.
+func PackLoc(a Attachment) filestore.Loc { return a.loc }

@@ -50,6 +50,10 @@ type Input struct {
 	// DraftID, if set, hands the draft's attachments to the submission and
 	// deletes the draft in the same transaction.
 	DraftID string
+	// Files, if set, are the files sent with the application; their rows
+	// are written in the submission's transaction (or their draft handed
+	// over, see Files).
+	Files *Files
 	// IdempotencyKey makes repeats of one intent return the first result.
 	IdempotencyKey string
 	ContactEmail   string
@@ -80,6 +84,9 @@ var ErrNoIdempotencyKey = errors.New("submission: idempotency key required")
 func (s *Service) Submit(ctx context.Context, in Input) (Result, error) {
 	if strings.TrimSpace(in.IdempotencyKey) == "" || len(in.IdempotencyKey) > 200 {
 		return Result{}, ErrNoIdempotencyKey
+	}
+	if in.Files != nil && in.Files.draftID != "" && in.DraftID == "" {
+		in.DraftID = in.Files.draftID
 	}
 	claimFirst := false
 	if _, inTx := store.TxFromContext(ctx); s.db.Dialect() == store.Postgres && !inTx {
@@ -219,6 +226,13 @@ func (s *Service) create(ctx context.Context, in Input, p prepared) (Result, err
 		if sub.Attachments, err = s.SubmissionAttachments(ctx, in.TenantID, sub.ID); err != nil {
 			return Result{}, err
 		}
+	}
+	if in.Files != nil && len(in.Files.staged) > 0 {
+		staged, err := in.Files.insertStaged(ctx, sub.ID)
+		if err != nil {
+			return Result{}, err
+		}
+		sub.Attachments = append(sub.Attachments, staged...)
 	}
 	if err := s.addEvent(ctx, sub.TenantID, sub.ID, StatusReceived, "Ihr Antrag ist eingegangen."); err != nil {
 		return Result{}, err

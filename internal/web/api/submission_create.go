@@ -54,7 +54,7 @@ func (h *Handler) submissionCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	var body submissionBody
 	var raw map[string][]string
-	draftID := ""
+	var files *submission.Files
 	switch ct := r.Header.Get("Content-Type"); {
 	case strings.HasPrefix(ct, "application/json"):
 		dec := json.NewDecoder(io.LimitReader(r.Body, maxSubmissionJSON))
@@ -69,7 +69,7 @@ func (h *Handler) submissionCreate(w http.ResponseWriter, r *http.Request) {
 		}
 	case strings.HasPrefix(ct, "multipart/form-data"):
 		var ok bool
-		if body, raw, draftID, ok = h.readMultipart(w, r, t, svc, f); !ok {
+		if body, raw, files, ok = h.readMultipart(w, r, t, svc, f); !ok {
 			return
 		}
 	default:
@@ -79,9 +79,7 @@ func (h *Handler) submissionCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	res := f.Evaluate(raw, time.Now()).ValidateAll()
 	if !res.OK() {
-		if draftID != "" {
-			h.subs.DeleteDraft(r.Context(), t.ID, draftID)
-		}
+		files.Discard(r.Context())
 		params := make([]invalidParam, 0, len(res.Problems))
 		for _, p := range res.Problems {
 			params = append(params, invalidParam{Name: p.FieldPath, Reason: p.Message})
@@ -93,7 +91,7 @@ func (h *Handler) submissionCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out, err := h.subs.Submit(r.Context(), submission.Input{TenantID: t.ID, TenantCode: t.Code, ServiceID: svc.ID, FormID: f.ID,
-		FormVersion: f.Version, Values: f.Export(res.Values), DraftID: draftID, IdempotencyKey: "api:" + key,
+		FormVersion: f.Version, Values: f.Export(res.Values), Files: files, IdempotencyKey: "api:" + key,
 		ContactEmail: body.ContactEmail, Actor: "api"})
 	if err != nil {
 		h.internalError(w, r, err)
@@ -102,9 +100,7 @@ func (h *Handler) submissionCreate(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusCreated
 	if !out.Created {
 		status = http.StatusOK
-		if draftID != "" {
-			h.subs.DeleteDraft(r.Context(), t.ID, draftID)
-		}
+		files.Discard(r.Context())
 	}
 	h.writeCreated(w, t, out, status)
 }

@@ -27,39 +27,35 @@ const maxAPIFileSize = 20 << 20
 var apiFileTypes = map[string]bool{"application/pdf": true, "image/png": true, "image/jpeg": true}
 
 // readMultipart reads a multipart application: the "data" part (JSON)
-// first, then one part per file, named like its field. Files stream into
-// a draft that Submit hands to the application; ok is false when an
-// answer was written.
-func (h *Handler) readMultipart(w http.ResponseWriter, r *http.Request, t tenant.Tenant, svc catalog.Service, f *form.Form) (submissionBody, map[string][]string, string, bool) {
+// first, then one part per file, named like its field. Files are stored
+// as they stream in, and Submit writes them with the application; ok is
+// false when an answer was written.
+func (h *Handler) readMultipart(w http.ResponseWriter, r *http.Request, t tenant.Tenant, svc catalog.Service, f *form.Form) (submissionBody, map[string][]string, *submission.Files, bool) {
 	var body submissionBody
 	mr, err := r.MultipartReader()
 	if err != nil {
 		writeProblem(w, r, http.StatusBadRequest, "Ungültiges multipart", err.Error())
-		return body, nil, "", false
+		return body, nil, nil, false
 	}
 	part, err := mr.NextPart()
 	if err != nil || part.FormName() != "data" {
 		writeProblem(w, r, http.StatusBadRequest, "Teil \"data\" fehlt", "Der erste Teil muss \"data\" heißen und das JSON der Angaben enthalten.")
-		return body, nil, "", false
+		return body, nil, nil, false
 	}
 	if err := json.NewDecoder(io.LimitReader(part, maxSubmissionJSON)).Decode(&body); err != nil || body.Data == nil {
 		writeProblem(w, r, http.StatusBadRequest, "Ungültiges JSON im Teil \"data\"", "Erwartet wird {\"data\": {…}}.")
-		return body, nil, "", false
+		return body, nil, nil, false
 	}
 	raw, err := f.RawFromJSON(body.Data)
 	if err != nil {
 		writeProblem(w, r, http.StatusUnprocessableEntity, "Angaben passen nicht zum Formular", err.Error())
-		return body, nil, "", false
+		return body, nil, nil, false
 	}
-	d, _, err := h.subs.CreateDraft(r.Context(), submission.NewDraft{TenantID: t.ID, ServiceID: svc.ID, FormID: f.ID, FormVersion: f.Version})
-	if err != nil {
-		h.internalError(w, r, err)
-		return body, nil, "", false
-	}
-	fail := func(status int, title, detail string) (submissionBody, map[string][]string, string, bool) {
-		h.subs.DeleteDraft(r.Context(), t.ID, d.ID)
+	files := h.subs.NewFiles(submission.NewDraft{TenantID: t.ID, ServiceID: svc.ID, FormID: f.ID, FormVersion: f.Version})
+	fail := func(status int, title, detail string) (submissionBody, map[string][]string, *submission.Files, bool) {
+		files.Discard(r.Context())
 		writeProblem(w, r, status, title, detail)
-		return body, nil, "", false
+		return body, nil, nil, false
 	}
 	for {
 		part, err := mr.NextPart()
@@ -79,7 +75,7 @@ func (h *Handler) readMultipart(w http.ResponseWriter, r *http.Request, t tenant
 		if !apiFileTypes[ct] {
 			return fail(http.StatusUnprocessableEntity, "Dateityp nicht erlaubt", "Erlaubt sind PDF, PNG und JPEG (geprüft am Inhalt, nicht an der Endung).")
 		}
-		a, err := h.subs.PutAttachment(r.Context(), submission.NewAttachment{TenantID: t.ID, DraftID: d.ID, FieldPath: name,
+		a, err := files.Put(r.Context(), submission.NewAttachment{FieldPath: name,
 			Filename: safeName(part.FileName()), ContentType: ct, MaxSize: maxAPIFileSize}, br)
 		var inf *clamd.Infected
 		switch {
@@ -91,13 +87,13 @@ func (h *Handler) readMultipart(w http.ResponseWriter, r *http.Request, t tenant
 			return fail(http.StatusServiceUnavailable, "Virenprüfung nicht erreichbar", "Dateien werden nur nach der Virenprüfung angenommen. Bitte senden Sie den Antrag später erneut (mit demselben Idempotency-Key).")
 		}
 		if err != nil {
-			h.subs.DeleteDraft(r.Context(), t.ID, d.ID)
+			files.Discard(r.Context())
 			h.internalError(w, r, err)
-			return body, nil, "", false
+			return body, nil, nil, false
 		}
 		raw[name] = []string{form.EncodeFileRef(form.FileRef{ID: a.ID, Name: a.Filename, Size: a.Size, MediaType: a.ContentType})}
 	}
-	return body, raw, d.ID, true
+	return body, raw, files, true
 }
 
 // safeName keeps a client's file name printable and path-free.
