@@ -15,3 +15,20 @@ func BreakPack(p *Packs, tenantID string) {
 	defer p.mu.Unlock()
 	p.active[tenantID].f.Close()
 }
+
+// SetBuffered makes new packs go through the page cache, as after a
+// refused direct write.
+func SetBuffered(p *Packs) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.buffered = true
+}
+
+// ActiveIsDirect reports whether the tenant's active pack bypasses the
+// page cache.
+func ActiveIsDirect(p *Packs, tenantID string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	pk := p.active[tenantID]
+	return pk != nil && pk.direct
+}

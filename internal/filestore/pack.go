@@ -58,6 +58,9 @@ type Packs struct {
 	age    time.Duration // packAge; shorter in tests
 	mu     sync.Mutex
 	active map[string]*pack // by tenant
+	// buffered is set once a direct write failed: new packs then go
+	// through the page cache.
+	buffered bool
 }
 
 // pack is a pack this process appends to.
@@ -69,6 +72,7 @@ type pack struct {
 	next     int64 // the first offset not yet handed out
 	writers  int   // appends in progress
 	retiring bool  // left: closed once writers is 0
+	direct   bool  // appends bypass the page cache (createPack)
 }
 
 // NewPacks returns the packs of s; newID names new packs (unique and
@@ -84,15 +88,34 @@ func (p *Packs) dir(tenantID string) (string, error) {
 	return filepath.Join(p.store.dir, tenantID, PackFolder), nil
 }
 
-// Append writes data to the tenant's pack and makes it durable; only then
-// may a row name the returned Loc. Appends run in parallel: only handing
-// out the range is serialised.
-func (p *Packs) Append(tenantID string, data []byte) (Loc, error) {
-	pk, off, err := p.reserve(tenantID, int64(len(data)))
+// Append writes the parts, one after the other, to the tenant's pack and
+// makes them durable; only then may a row name the returned Loc. Appends
+// run in parallel: only handing out the range is serialised.
+func (p *Packs) Append(tenantID string, parts ...[]byte) (Loc, error) {
+	n := 0
+	for _, b := range parts {
+		n += len(b)
+	}
+	loc, err := p.append(tenantID, parts, n)
+	if errors.Is(err, errNoDirect) {
+		// The file system refused a direct write after all; the pack is
+		// left, and this and later appends go through the page cache.
+		loc, err = p.append(tenantID, parts, n)
+	}
+	return loc, err
+}
+
+func (p *Packs) append(tenantID string, parts [][]byte, n int) (Loc, error) {
+	pk, off, err := p.reserve(tenantID, int64(n))
 	if err != nil {
 		return Loc{}, err
 	}
-	_, err = pk.f.WriteAt(data, off)
+	err = pk.write(parts, n, off)
+	if errors.Is(err, errNoDirect) {
+		p.mu.Lock()
+		p.buffered = true
+		p.mu.Unlock()
+	}
 	if err == nil {
 		err = datasync(pk.f)
 	}
@@ -100,7 +123,24 @@ func (p *Packs) Append(tenantID string, data []byte) (Loc, error) {
 	if err != nil {
 		return Loc{}, fmt.Errorf("filestore: append to pack: %w", err)
 	}
-	return Loc{Pack: pk.name, Offset: off, Length: int64(len(data))}, nil
+	return Loc{Pack: pk.name, Offset: off, Length: int64(n)}, nil
+}
+
+// write puts the parts at off: straight to the disk from an aligned
+// buffer where the pack bypasses the page cache, else through it.
+func (pk *pack) write(parts [][]byte, n int, off int64) error {
+	if pk.direct {
+		return writeDirect(pk.f, parts, n, off)
+	}
+	data := parts[0]
+	if len(parts) > 1 {
+		data = make([]byte, 0, n)
+		for _, b := range parts {
+			data = append(data, b...)
+		}
+	}
+	_, err := pk.f.WriteAt(data, off)
+	return err
 }
 
 // reserve hands out the next aligned range of the tenant's active pack,
@@ -166,7 +206,7 @@ func (p *Packs) start(tenantID string) (*pack, error) {
 		return nil, fmt.Errorf("%w: pack %q", ErrBadName, name)
 	}
 	path := filepath.Join(dir, name)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600) // #nosec G304 -- built from checked IDs
+	f, direct, err := createPack(path, !p.buffered)
 	if errors.Is(err, os.ErrNotExist) {
 		if err := p.store.mkdir(dir); err != nil {
 			return nil, err
@@ -174,7 +214,7 @@ func (p *Packs) start(tenantID string) (*pack, error) {
 		if err := syncDir(filepath.Dir(dir)); err != nil {
 			return nil, err
 		}
-		f, err = os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600) // #nosec G304 -- built from checked IDs
+		f, direct, err = createPack(path, !p.buffered)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("filestore: create pack: %w", err)
@@ -188,7 +228,7 @@ func (p *Packs) start(tenantID string) (*pack, error) {
 		os.Remove(path)
 		return nil, fmt.Errorf("filestore: create pack: %w", err)
 	}
-	return &pack{tenantID: tenantID, name: name, f: f, started: time.Now()}, nil
+	return &pack{tenantID: tenantID, name: name, f: f, started: time.Now(), direct: direct}, nil
 }
 
 // Close leaves every pack this process appends to; appends still in

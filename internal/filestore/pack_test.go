@@ -44,36 +44,64 @@ func readLoc(t *testing.T, p *filestore.Packs, tenantID string, loc filestore.Lo
 	return b
 }
 
+// TestPackAppendsInParallel appends contents of many sizes, several
+// parts each, directly (where the file system allows it) and through the
+// page cache.
 func TestPackAppendsInParallel(t *testing.T) {
 	t.Parallel()
-	p := filestore.NewPacks(filestore.New(filepath.Join(t.TempDir(), "files")), packIDs())
-	locs := make([]filestore.Loc, 40)
-	var wg sync.WaitGroup
-	for i := range locs {
-		wg.Go(func() {
-			loc, err := p.Append("dorsten", content(i, 3000+i*997))
-			if err != nil {
-				t.Error(err)
+	for _, buffered := range []bool{false, true} {
+		t.Run(fmt.Sprintf("buffered=%v", buffered), func(t *testing.T) {
+			t.Parallel()
+			p := filestore.NewPacks(filestore.New(filepath.Join(t.TempDir(), "files")), packIDs())
+			if buffered {
+				filestore.SetBuffered(p)
 			}
-			locs[i] = loc
+			locs := make([]filestore.Loc, 40)
+			var wg sync.WaitGroup
+			for i := range locs {
+				wg.Go(func() {
+					c := content(i, 3000+i*997)
+					loc, err := p.Append("dorsten", c[:7], c[7:100], c[100:])
+					if err != nil {
+						t.Error(err)
+					}
+					locs[i] = loc
+				})
+			}
+			wg.Wait()
+			if want := !buffered && directIO(t); filestore.ActiveIsDirect(p, "dorsten") != want {
+				t.Errorf("pack bypasses the page cache: %v, want %v", !want, want)
+			}
+			sorted := append([]filestore.Loc(nil), locs...)
+			sort.Slice(sorted, func(a, b int) bool { return sorted[a].Offset < sorted[b].Offset })
+			for i, loc := range sorted {
+				if loc.Pack != "p1" || loc.Offset%4096 != 0 {
+					t.Errorf("range %+v: want pack p1 at a block boundary", loc)
+				}
+				if i > 0 && sorted[i-1].Offset+sorted[i-1].Length > loc.Offset {
+					t.Errorf("ranges overlap: %+v, %+v", sorted[i-1], loc)
+				}
+			}
+			for i, loc := range locs {
+				if got := readLoc(t, p, "dorsten", loc); !bytes.Equal(got, content(i, 3000+i*997)) {
+					t.Errorf("content %d: read %d bytes, not what was appended", i, len(got))
+				}
+			}
 		})
 	}
-	wg.Wait()
-	sorted := append([]filestore.Loc(nil), locs...)
-	sort.Slice(sorted, func(a, b int) bool { return sorted[a].Offset < sorted[b].Offset })
-	for i, loc := range sorted {
-		if loc.Pack != "p1" || loc.Offset%4096 != 0 {
-			t.Errorf("range %+v: want pack p1 at a block boundary", loc)
-		}
-		if i > 0 && sorted[i-1].Offset+sorted[i-1].Length > loc.Offset {
-			t.Errorf("ranges overlap: %+v, %+v", sorted[i-1], loc)
-		}
+}
+
+// directIO reports whether the test's temporary folder takes direct I/O.
+func directIO(t *testing.T) bool {
+	if runtime.GOOS != "linux" {
+		return false
 	}
-	for i, loc := range locs {
-		if got := readLoc(t, p, "dorsten", loc); !bytes.Equal(got, content(i, 3000+i*997)) {
-			t.Errorf("content %d: read %d bytes, not what was appended", i, len(got))
-		}
+	f, err := os.OpenFile(filepath.Join(t.TempDir(), "probe"), os.O_RDWR|os.O_CREATE|directFlag, 0o600)
+	if err != nil {
+		return false
 	}
+	f.Close()
+	return true
 }
 
 func TestPackStartsANewPackWhenFull(t *testing.T) {

@@ -146,10 +146,9 @@ func newFileChunks(db *store.DB) *fileChunks {
 
 // pack appends a file's one sealed chunk, framed, to the tenant's pack.
 func (c fileChunks) pack(tenantID string, sealed []byte) (filestore.Loc, error) {
-	framed := make([]byte, 4+len(sealed))
-	binary.BigEndian.PutUint32(framed, uint32(len(sealed))) // #nosec G115 -- a sealed chunk is below maxFrame
-	copy(framed[4:], sealed)
-	loc, err := c.packs.Append(tenantID, framed)
+	var frame [4]byte
+	binary.BigEndian.PutUint32(frame[:], uint32(len(sealed))) // #nosec G115 -- a sealed chunk is below maxFrame
+	loc, err := c.packs.Append(tenantID, frame[:], sealed)
 	if err != nil {
 		return loc, fmt.Errorf("submission: attachment file: %w", err)
 	}

@@ -1,0 +1,5 @@
+package filestore_test
+
+import "syscall"
+
+const directFlag = syscall.O_DIRECT

@@ -1,0 +1,5 @@
+//go:build !linux
+
+package filestore_test
+
+const directFlag = 0
