@@ -93,13 +93,15 @@ func runPostgresWrites(ctx context.Context, r *Report, c Config, scratch *pgScra
 			r.add(row)
 		}
 	}
-	i, err := portalSubmissions(ctx, r, c, pg, subsName("PostgreSQL", c))
-	if err != nil {
-		return err
+	for _, fl := range flows {
+		i, err := portalSubmissions(ctx, r, c, pg, fl, subsName("PostgreSQL", c, fl))
+		if err != nil {
+			return err
+		}
+		r.compare(i, rawPGName, true, true)
+		r.compare(i, pgbenchName, true, false)
+		r.compare(i, subsName("SQLite", c, fl), true, true)
 	}
-	r.compare(i, rawPGName, true, true)
-	r.compare(i, pgbenchName, true, false)
-	r.compare(i, subsName("SQLite", c), true, true)
 	return nil
 }
 

@@ -23,45 +23,65 @@ func runWrites(ctx context.Context, r *Report, c Config, dir string, p *portal) 
 		return err
 	}
 	r.add(Row{Section: "writes", Name: rawSQLiteName, Ceiling: true, Load: "closed 1", Stats: raw.Summary(0)})
-	i, err := portalSubmissions(ctx, r, c, p, subsName("SQLite", c))
-	if err != nil {
-		return err
+	var lines []int
+	for _, fl := range flows {
+		i, err := portalSubmissions(ctx, r, c, p, fl, subsName("SQLite", c, fl))
+		if err != nil {
+			return err
+		}
+		r.compare(i, rawSQLiteName, true, true)
+		lines = append(lines, i)
 	}
-	r.compare(i, rawSQLiteName, true, true)
 	// The file ceiling runs after the submissions, so that it writes below
 	// the tenant's folder as the submissions left it.
 	if _, err := rawPackAppends(ctx, r, c, p); err != nil {
 		return err
 	}
-	r.compare(i, rawPackName(c), true, true)
+	for _, i := range lines {
+		r.compare(i, rawPackName(c), true, true)
+	}
 	return nil
 }
 
-// subsName names the submissions line of a database.
-func subsName(db string, c Config) string {
-	if c.AttachmentSize == 0 {
-		return "durable submissions, " + db + " (draft, submit)"
-	}
-	return "durable submissions, " + db + " (draft, file, submit)"
+// A flow is one way an application reaches the database.
+type flow struct {
+	pages  bool // the pages' way: draft, upload, submit; else the API's
+	submit func(p *portal, ctx context.Context, file []byte) (int, error)
 }
 
-// portalSubmissions submits Hundeanmeldungen with WriteWorkers in parallel
-// for WriteDuration and adds the row.
-func portalSubmissions(ctx context.Context, r *Report, c Config, p *portal, name string) (int, error) {
+// flows are measured in this order, each on both databases.
+var flows = []flow{{pages: true, submit: (*portal).submitOne}, {submit: (*portal).submitAPI}}
+
+// subsName names the submissions line of a database and flow.
+func subsName(db string, c Config, fl flow) string {
+	switch {
+	case !fl.pages && c.AttachmentSize == 0:
+		return "durable submissions, " + db + " (API: application in one transaction)"
+	case !fl.pages:
+		return "durable submissions, " + db + " (API: file and application in one transaction)"
+	case c.AttachmentSize == 0:
+		return "durable submissions, " + db + " (pages: draft, submit)"
+	}
+	return "durable submissions, " + db + " (pages: draft, file, submit)"
+}
+
+// portalSubmissions submits Hundeanmeldungen the flow's way with
+// WriteWorkers in parallel for WriteDuration and adds the row.
+func portalSubmissions(ctx context.Context, r *Report, c Config, p *portal, fl flow, name string) (int, error) {
 	file := newProof(c.AttachmentSize)
 	// One submission first: it proves the application valid and warms the
 	// tenant's data key, which the first seal creates.
-	fields, err := p.submitOne(ctx, file)
+	fields, err := fl.submit(p, ctx, file)
 	if err != nil {
 		return -1, err
 	}
-	if err := p.warmUp(ctx, file); err != nil {
+	if err := p.warmUp(ctx, fl, file); err != nil {
 		return -1, err
 	}
 	txs0, commits0 := p.db.GroupCommits()
 	io0 := readProcIO()
 	s := Loop(ctx, c.WriteWorkers, c.WriteDuration, func(ctx context.Context, _, _ int) error {
-		_, err := p.submitOne(ctx, file)
+		_, err := fl.submit(p, ctx, file)
 		return err
 	})
 	io1 := readProcIO()
@@ -93,9 +113,9 @@ func portalSubmissions(ctx context.Context, r *Report, c Config, p *portal, name
 // empty, PostgreSQL looked idempotency keys up through the tenant's date
 // index and filtered every row of the tenant, so each submission cost more
 // than the one before it.
-func (p *portal) warmUp(ctx context.Context, file []byte) error {
+func (p *portal) warmUp(ctx context.Context, fl flow, file []byte) error {
 	for range 100 {
-		if _, err := p.submitOne(ctx, file); err != nil {
+		if _, err := fl.submit(p, ctx, file); err != nil {
 			return err
 		}
 	}
