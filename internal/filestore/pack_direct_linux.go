@@ -37,13 +37,17 @@ func createPack(path string, direct bool) (*os.File, bool, error) {
 }
 
 // directBufSize is the size of the reused aligned buffers; every content
-// a pack takes (below one attachment chunk, framed and sealed) fits.
-const directBufSize = 512 << 10
+// a pack takes (below one attachment chunk of 256 KiB, framed and
+// sealed) fits, larger ones get a buffer of their own.
+const directBufSize = 288 << 10
 
 // directBufs keeps aligned buffers for reuse. They are mapped memory,
 // page-aligned as direct I/O needs, and not the Go heap's, so they are
-// unmapped when the list is full rather than left to the collector.
-var directBufs = make(chan []byte, 16)
+// unmapped when the list is full rather than left to the collector. The
+// list is long enough for as many appends at once as a busy portal
+// makes (18 MiB at most): a new mapping's pages are fresh, and faulting
+// them in cost more than the copy itself.
+var directBufs = make(chan []byte, 64)
 
 func getDirectBuf(n int) ([]byte, error) {
 	if n <= directBufSize {
