@@ -36,6 +36,9 @@ type Attachment struct {
 	CreatedAt   time.Time
 	// loc is where the content lies in a pack, when it does.
 	loc filestore.Loc
+	// sealed is the one sealed chunk of a staged file whose content goes
+	// into the database: it waits here for the submission's transaction.
+	sealed []byte
 }
 
 // NewAttachment describes a file to store. Exactly one of DraftID and
@@ -59,12 +62,10 @@ func (s *Service) PutAttachment(ctx context.Context, in NewAttachment, r io.Read
 }
 
 // putAttachment stores a file. A staged file (stage) gets no row: its
-// content is stored outside the database, durably, and the caller writes
-// the row later, in its own transaction (Files).
+// content is stored outside the database, durably, or, where content is
+// rows, kept in memory (one chunk at most), and the caller writes it
+// later, in its own transaction (Files).
 func (s *Service) putAttachment(ctx context.Context, in NewAttachment, r io.Reader, cs chunkStore, stage bool) (Attachment, error) {
-	if stage && cs.inDB() {
-		return Attachment{}, errors.New("submission: content in the database cannot be staged")
-	}
 	a := Attachment{ID: store.NewID(), TenantID: in.TenantID, Owner: in.Owner, FieldPath: in.FieldPath, Filename: in.Filename,
 		ContentType: in.ContentType, CreatedAt: s.now()}
 	var scan *scanning
@@ -81,6 +82,11 @@ func (s *Service) putAttachment(ctx context.Context, in NewAttachment, r io.Read
 		return a, s.storeSmall(ctx, cs, &a, in, buf[:n], scan, stage)
 	case rerr != nil:
 		err := fmt.Errorf("submission: read upload: %w", rerr)
+		scan.abort(err)
+		return Attachment{}, err
+	}
+	if stage && cs.inDB() {
+		err := errors.New("submission: only a file of one chunk can wait for its submission in memory")
 		scan.abort(err)
 		return Attachment{}, err
 	}
@@ -174,6 +180,10 @@ func (s *Service) storeSmall(ctx context.Context, cs chunkStore, a *Attachment, 
 	sealed, err := s.keys.SealAppend(ctx, *sp, a.TenantID, data, chunkAAD(a.ID, 0))
 	if err != nil {
 		return err
+	}
+	if cs.inDB() && stage {
+		a.sealed = bytes.Clone(sealed)
+		return nil
 	}
 	if cs.inDB() {
 		return s.db.InTx(ctx, func(ctx context.Context) error {

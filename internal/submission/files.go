@@ -1,7 +1,9 @@
 package submission
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"io"
 )
 
@@ -16,14 +18,21 @@ import (
 // and the sweeper frees it.
 //
 // On PostgreSQL, content is rows of attachment_chunks, which need their
-// attachment's row first; there the files go into a draft, as the pages'
+// attachment's row first. There a file of one chunk (most uploads) waits
+// in memory, sealed, and Submit writes row and chunk in its transaction;
+// larger files, or files beyond maxHeld, go into a draft, as the pages'
 // uploads do, and Submit hands the draft over.
 type Files struct {
 	s       *Service
 	draft   NewDraft
 	draftID string
 	staged  []Attachment
+	held    int // bytes of staged content in memory
 }
+
+// maxHeld bounds the content one application keeps in memory until it is
+// submitted.
+const maxHeld = 4 << 20
 
 // NewFiles starts collecting the files of an application to d's form.
 func (s *Service) NewFiles(d NewDraft) *Files { return &Files{s: s, draft: d} }
@@ -33,12 +42,19 @@ func (s *Service) NewFiles(d NewDraft) *Files { return &Files{s: s, draft: d} }
 func (f *Files) Put(ctx context.Context, in NewAttachment, r io.Reader) (Attachment, error) {
 	in.TenantID, in.DraftID, in.SubmissionID = f.draft.TenantID, "", ""
 	if f.s.files != nil {
-		a, err := f.s.putAttachment(ctx, in, r, *f.s.files, true)
-		if err == nil {
-			f.staged = append(f.staged, a)
-		}
-		return a, err
+		return f.stage(ctx, in, r, *f.s.files, 0)
 	}
+	bp := getChunkBuf()
+	defer putChunkBuf(bp)
+	buf := (*bp)[:ChunkSize]
+	n, err := io.ReadFull(r, buf)
+	switch {
+	case (err == io.EOF || err == io.ErrUnexpectedEOF) && f.held+n <= maxHeld:
+		return f.stage(ctx, in, bytes.NewReader(buf[:n]), tableChunks{db: f.s.db}, n)
+	case err != nil && err != io.EOF && err != io.ErrUnexpectedEOF:
+		return Attachment{}, fmt.Errorf("submission: read upload: %w", err)
+	}
+	r = io.MultiReader(bytes.NewReader(buf[:n]), r)
 	if f.draftID == "" {
 		d, _, err := f.s.CreateDraft(ctx, f.draft)
 		if err != nil {
@@ -48,6 +64,18 @@ func (f *Files) Put(ctx context.Context, in NewAttachment, r io.Reader) (Attachm
 	}
 	in.DraftID = f.draftID
 	return f.s.PutAttachment(ctx, in, r)
+}
+
+// stage stores a file without its row; held is what it keeps in memory.
+func (f *Files) stage(ctx context.Context, in NewAttachment, r io.Reader, cs chunkStore, held int) (Attachment, error) {
+	a, err := f.s.putAttachment(ctx, in, r, cs, true)
+	if err != nil {
+		return Attachment{}, err
+	}
+	f.staged = append(f.staged, a)
+	f.held += held
+	a.sealed = nil
+	return a, nil
 }
 
 // Discard removes what Put stored, for an application that certainly was
@@ -70,17 +98,26 @@ func (f *Files) Discard(ctx context.Context) {
 			refs = append(refs, attachmentRef{tenantID: a.TenantID, id: a.ID, loc: a.loc})
 		}
 		f.s.chunks().remove(refs)
-		f.staged = nil
+		f.staged, f.held = nil, 0
 	}
 }
 
 // insertStaged writes the rows of the staged files, finished and owned by
-// the submission, inside its transaction.
+// the submission, and the chunks that waited in memory, inside its
+// transaction.
 func (f *Files) insertStaged(ctx context.Context, submissionID string) ([]Attachment, error) {
+	out := make([]Attachment, 0, len(f.staged))
 	for _, a := range f.staged {
 		if err := f.s.insertAttachment(ctx, a, NewAttachment{SubmissionID: submissionID, Owner: a.Owner}); err != nil {
 			return nil, err
 		}
+		if a.sealed != nil {
+			if err := (tableWriter{db: f.s.db, id: a.ID}).write(ctx, 0, a.sealed); err != nil {
+				return nil, err
+			}
+		}
+		a.sealed = nil
+		out = append(out, a)
 	}
-	return append([]Attachment(nil), f.staged...), nil
+	return out, nil
 }

@@ -56,7 +56,10 @@ func TestFilesCommitWithTheSubmission(t *testing.T) {
 		}
 		rows := count(t, db, `SELECT COUNT(*) FROM attachments WHERE id IN (?, ?)`, staged[0].ID, staged[1].ID)
 		drafts := count(t, db, `SELECT COUNT(*) FROM drafts`)
-		if sqlite := db.FilesDir() != ""; sqlite && (rows != 0 || drafts != 0) || !sqlite && (rows != 2 || drafts != 1) {
+		// Beside SQLite, no row before the submission's transaction; on
+		// PostgreSQL the small file waits in memory, the large one in a
+		// draft.
+		if sqlite := db.FilesDir() != ""; sqlite && (rows != 0 || drafts != 0) || !sqlite && (rows != 1 || drafts != 1) {
 			t.Fatalf("before submitting: %d rows, %d drafts (files beside the database: %v)", rows, drafts, sqlite)
 		}
 		in := f.input("files:" + staged[0].ID)

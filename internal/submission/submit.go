@@ -1,12 +1,14 @@
 package submission
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha512"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -232,7 +234,12 @@ func (s *Service) create(ctx context.Context, in Input, p prepared) (Result, err
 		if err != nil {
 			return Result{}, err
 		}
+		// In the listing's order (SubmissionAttachments), whichever way
+		// each file came.
 		sub.Attachments = append(sub.Attachments, staged...)
+		slices.SortStableFunc(sub.Attachments, func(a, b Attachment) int {
+			return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID))
+		})
 	}
 	if err := s.addEvent(ctx, sub.TenantID, sub.ID, StatusReceived, "Ihr Antrag ist eingegangen."); err != nil {
 		return Result{}, err
