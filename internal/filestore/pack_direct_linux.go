@@ -28,10 +28,9 @@ func createPack(path string, direct bool) (*os.File, bool, error) {
 	if err != nil || !direct {
 		return f, false, err
 	}
-	fd := int(f.Fd()) // #nosec G115 -- an open file's descriptor
-	flags, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
+	flags, err := unix.FcntlInt(f.Fd(), unix.F_GETFL, 0)
 	if err == nil {
-		_, err = unix.FcntlInt(uintptr(fd), unix.F_SETFL, flags|unix.O_DIRECT)
+		_, err = unix.FcntlInt(f.Fd(), unix.F_SETFL, flags|unix.O_DIRECT)
 	}
 	return f, err == nil, nil
 }

@@ -22,6 +22,8 @@ import (
 // in memory, sealed, and Submit writes row and chunk in its transaction;
 // larger files, or files beyond maxHeld, go into a draft, as the pages'
 // uploads do, and Submit hands the draft over.
+//
+// Files belong to one request: Put is not safe for concurrent use.
 type Files struct {
 	s       *Service
 	draft   NewDraft
