@@ -14,8 +14,10 @@ import (
 // own block-aligned range: <dir>/<tenant>/packs/<pack>. A file per content
 // costs a create, a rename and two syncs (the file, its folder), each a
 // journal commit on ext4; an append to an open pack costs one write and
-// one fdatasync. Measured on two cores with 200 KB contents, a file each
-// took 1.2–1.7 ms of kernel time, an append 0.2–0.3 ms (docs/benchmarks.md).
+// one fdatasync, and the write bypasses the page cache where the file
+// system allows it (pack_direct_linux.go). Measured on two cores with
+// 200 KB contents, a file each took 1.2–1.7 ms of kernel time, a direct
+// append 0.15 ms (docs/benchmarks.md).
 //
 // Each process appends only to packs it created itself, and to each for
 // at most an hour, so appenders of different processes never share a
