@@ -112,11 +112,18 @@ func (s *Service) Submit(ctx context.Context, in Input) (Result, error) {
 	}
 	var res Result
 	err = s.db.InTx(ctx, func(ctx context.Context) error {
-		id, err := s.existingID(ctx, in.TenantID, in.IdempotencyKey)
-		if err != nil || id != "" {
-			res, err = s.replayOrErr(ctx, in.TenantID, id, err)
-			return err
+		// On PostgreSQL the key was looked up a moment ago (claimFirst);
+		// a repeat that commits in between trips the unique index, and
+		// is answered below. Looking again would cost a round trip on
+		// every submission for the rare race.
+		if !claimFirst {
+			id, err := s.existingID(ctx, in.TenantID, in.IdempotencyKey)
+			if err != nil || id != "" {
+				res, err = s.replayOrErr(ctx, in.TenantID, id, err)
+				return err
+			}
 		}
+		var err error
 		res, err = s.create(ctx, in, p)
 		return err
 	})
