@@ -59,13 +59,13 @@ func newProof(size int) []byte {
 	return b
 }
 
-// submitOne does what a citizen's Hundeanmeldung does to the database:
+// submitPages does what a citizen's Hundeanmeldung does to the database:
 // start a draft, upload the proof into it (streamed into sealed chunks;
 // skipped when file is empty),
 // validate the whole application and submit it with the draft, in the
 // durable transaction that also opens the case, writes the audit event
 // and queues the receipt e-mail. It returns the number of values stored.
-func (p *portal) submitOne(ctx context.Context, file []byte) (int, error) {
+func (p *portal) submitPages(ctx context.Context, file []byte) (int, error) {
 	subs := p.uc.Submissions
 	d, token, err := subs.CreateDraft(ctx, submission.NewDraft{TenantID: p.dorsten.ID, ServiceID: p.service.ID,
 		FormID: p.form.ID, FormVersion: p.form.Version})
