@@ -1,6 +1,9 @@
 package filestore
 
-import "time"
+import (
+	"os"
+	"time"
+)
 
 // SetPackLimit lets tests fill a pack with a few appends.
 func SetPackLimit(p *Packs, n int64) { p.limit = n }
@@ -31,4 +34,10 @@ func ActiveIsDirect(p *Packs, tenantID string) bool {
 	defer p.mu.Unlock()
 	pk := p.active[tenantID]
 	return pk != nil && pk.direct
+}
+
+// RefuseDirectWrites makes every direct write fail as a file system that
+// takes the flag but not the write would.
+func RefuseDirectWrites(p *Packs) {
+	p.writeDirect = func(*os.File, [][]byte, int, int64) error { return errNoDirect }
 }

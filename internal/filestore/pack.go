@@ -63,6 +63,8 @@ type Packs struct {
 	// buffered is set once a direct write failed: new packs then go
 	// through the page cache.
 	buffered bool
+	// writeDirect is the direct write (writeDirect; tests refuse it).
+	writeDirect func(f *os.File, parts [][]byte, n int, off int64) error
 }
 
 // pack is a pack this process appends to.
@@ -80,7 +82,7 @@ type pack struct {
 // NewPacks returns the packs of s; newID names new packs (unique and
 // valid as a file name, such as store.NewID).
 func NewPacks(s *Store, newID func() string) *Packs {
-	return &Packs{store: s, newID: newID, limit: packLimit, age: packAge, active: map[string]*pack{}}
+	return &Packs{store: s, newID: newID, limit: packLimit, age: packAge, active: map[string]*pack{}, writeDirect: writeDirect}
 }
 
 func (p *Packs) dir(tenantID string) (string, error) {
@@ -112,7 +114,7 @@ func (p *Packs) append(tenantID string, parts [][]byte, n int) (Loc, error) {
 	if err != nil {
 		return Loc{}, err
 	}
-	err = pk.write(parts, n, off)
+	err = p.write(pk, parts, n, off)
 	if errors.Is(err, errNoDirect) {
 		p.mu.Lock()
 		p.buffered = true
@@ -128,11 +130,11 @@ func (p *Packs) append(tenantID string, parts [][]byte, n int) (Loc, error) {
 	return Loc{Pack: pk.name, Offset: off, Length: int64(n)}, nil
 }
 
-// write puts the parts at off: straight to the disk from an aligned
-// buffer where the pack bypasses the page cache, else through it.
-func (pk *pack) write(parts [][]byte, n int, off int64) error {
+// write puts the parts at off in pk: straight to the disk from an
+// aligned buffer where the pack bypasses the page cache, else through it.
+func (p *Packs) write(pk *pack, parts [][]byte, n int, off int64) error {
 	if pk.direct {
-		return writeDirect(pk.f, parts, n, off)
+		return p.writeDirect(pk.f, parts, n, off)
 	}
 	data := parts[0]
 	if len(parts) > 1 {

@@ -91,6 +91,32 @@ func TestPackAppendsInParallel(t *testing.T) {
 	}
 }
 
+// TestPackFallsBackWhenDirectIsRefused: a file system that takes the
+// direct flag but refuses the write loses no append: the pack is left,
+// the append goes to a new pack through the page cache, and so do later
+// ones.
+func TestPackFallsBackWhenDirectIsRefused(t *testing.T) {
+	t.Parallel()
+	if !directIO(t) {
+		t.Skip("no direct I/O in the test folder")
+	}
+	p := filestore.NewPacks(filestore.New(filepath.Join(t.TempDir(), "files")), packIDs())
+	filestore.RefuseDirectWrites(p)
+	for i, want := range []string{"p2", "p2"} {
+		c := content(i, 5000)
+		loc, err := p.Append("dorsten", c)
+		if err != nil {
+			t.Fatalf("append %d: %v", i, err)
+		}
+		if loc.Pack != want || filestore.ActiveIsDirect(p, "dorsten") {
+			t.Errorf("append %d went to %s (direct %v), want %s through the page cache", i, loc.Pack, filestore.ActiveIsDirect(p, "dorsten"), want)
+		}
+		if got := readLoc(t, p, "dorsten", loc); !bytes.Equal(got, c) {
+			t.Errorf("append %d reads back %d bytes, not what was appended", i, len(got))
+		}
+	}
+}
+
 // directIO reports whether the test's temporary folder takes direct I/O.
 func directIO(t *testing.T) bool {
 	if runtime.GOOS != "linux" {
