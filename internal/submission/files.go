@@ -29,7 +29,7 @@ type Files struct {
 	draft   NewDraft
 	draftID string
 	staged  []Attachment
-	held    int // bytes of staged content in memory
+	held    int // bytes of sealed content waiting in memory
 }
 
 // maxHeld bounds the content one application keeps in memory until it is
@@ -44,7 +44,7 @@ func (s *Service) NewFiles(d NewDraft) *Files { return &Files{s: s, draft: d} }
 func (f *Files) Put(ctx context.Context, in NewAttachment, r io.Reader) (Attachment, error) {
 	in.TenantID, in.DraftID, in.SubmissionID = f.draft.TenantID, "", ""
 	if f.s.files != nil {
-		return f.stage(ctx, in, r, *f.s.files, 0)
+		return f.stage(ctx, in, r, *f.s.files)
 	}
 	bp := getChunkBuf()
 	defer putChunkBuf(bp)
@@ -52,7 +52,7 @@ func (f *Files) Put(ctx context.Context, in NewAttachment, r io.Reader) (Attachm
 	n, err := io.ReadFull(r, buf)
 	switch {
 	case (err == io.EOF || err == io.ErrUnexpectedEOF) && f.held+n <= maxHeld:
-		return f.stage(ctx, in, bytes.NewReader(buf[:n]), tableChunks{db: f.s.db}, n)
+		return f.stage(ctx, in, bytes.NewReader(buf[:n]), tableChunks{db: f.s.db})
 	case err != nil && err != io.EOF && err != io.ErrUnexpectedEOF:
 		return Attachment{}, fmt.Errorf("submission: read upload: %w", err)
 	}
@@ -68,14 +68,14 @@ func (f *Files) Put(ctx context.Context, in NewAttachment, r io.Reader) (Attachm
 	return f.s.PutAttachment(ctx, in, r)
 }
 
-// stage stores a file without its row; held is what it keeps in memory.
-func (f *Files) stage(ctx context.Context, in NewAttachment, r io.Reader, cs chunkStore, held int) (Attachment, error) {
+// stage stores a file without its row.
+func (f *Files) stage(ctx context.Context, in NewAttachment, r io.Reader, cs chunkStore) (Attachment, error) {
 	a, err := f.s.putAttachment(ctx, in, r, cs, true)
 	if err != nil {
 		return Attachment{}, err
 	}
 	f.staged = append(f.staged, a)
-	f.held += held
+	f.held += len(a.sealed)
 	a.sealed = nil
 	return a, nil
 }
