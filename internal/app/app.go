@@ -46,9 +46,12 @@ func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
 func OpenDatabase(ctx context.Context, cfg config.Config) (*store.DB, int, error) {
 	openCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	db, err := store.Open(openCtx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir})
+	db, err := store.Open(openCtx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, FilesDir: cfg.FilesDir})
 	if err != nil {
 		if cfg.UsesPostgres() {
+			if errors.Is(err, store.ErrFilesDir) {
+				return nil, 0, fmt.Errorf("der Ordner für Dateianhänge (SERVICEPORTAL_FILES) %s ist nicht beschreibbar: %w", cfg.FilesDir, err)
+			}
 			return nil, 0, fmt.Errorf("PostgreSQL unter %s ist nicht erreichbar: %w", cfg.RedactedDatabaseURL(), err)
 		}
 		return nil, 0, fmt.Errorf("SQLite-Datenbank im Datenordner %s lässt sich nicht öffnen: %w", cfg.DataDir, err)
@@ -224,6 +227,9 @@ func printBanner(out io.Writer, cfg config.Config, db *store.DB, addr string, de
 		fmt.Fprintf(out, "  Datenbank:          SQLite, %s\n", db.Path())
 	} else {
 		fmt.Fprintf(out, "  Datenbank:          PostgreSQL, %s\n", cfg.RedactedDatabaseURL())
+		if db.FilesDir() != "" {
+			fmt.Fprintf(out, "  Dateianhänge:       im Ordner %s (alle Instanzen müssen ihn teilen)\n", db.FilesDir())
+		}
 	}
 	fmt.Fprintf(out, "  Beispiel Stadt:     %s/dorsten/\n", base)
 	fmt.Fprintf(out, "  API:                %s/api/v1/tenants\n", base)

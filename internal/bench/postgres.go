@@ -79,8 +79,10 @@ func (s *pgScratch) Close() error {
 
 // runPostgresWrites adds the PostgreSQL lines: the raw INSERT ceiling
 // through database/sql, pgbench's if it is installed, and the portal's
-// durable submissions on PostgreSQL (pg, built on scratch).
-func runPostgresWrites(ctx context.Context, r *Report, c Config, scratch *pgScratch, pg *portal) error {
+// durable submissions on PostgreSQL (pg, built on scratch), with content
+// in the database and, when submissions carry a file, once more with
+// content in a files folder below dir.
+func runPostgresWrites(ctx context.Context, r *Report, c Config, scratch *pgScratch, pg *portal, dir string) error {
 	raw, err := rawPGInserts(ctx, scratch.URL(), c.WriteDuration)
 	if err != nil {
 		return err
@@ -93,8 +95,31 @@ func runPostgresWrites(ctx context.Context, r *Report, c Config, scratch *pgScra
 			r.add(row)
 		}
 	}
+	if err := pgSubmissions(ctx, r, c, pg, pgInDB); err != nil || c.AttachmentSize == 0 {
+		return err
+	}
+	folder, err := newPGScratch(ctx, c.Postgres)
+	if err != nil {
+		return err
+	}
+	pf, err := startPortal(ctx, store.Options{URL: folder.URL(), FilesDir: filepath.Join(dir, "pg-files")}, false)
+	if err != nil {
+		return errors.Join(fmt.Errorf("bench: portal on PostgreSQL with a files folder: %w", err), folder.Close())
+	}
+	err = pgSubmissions(ctx, r, c, pf, pgFolder)
+	return errors.Join(err, pf.Close(), folder.Close())
+}
+
+const (
+	pgInDB   = "PostgreSQL"
+	pgFolder = "PostgreSQL, files in a folder"
+)
+
+// pgSubmissions adds the submission lines of a portal on PostgreSQL, each
+// compared with the raw INSERTs, pgbench and SQLite's line of its flow.
+func pgSubmissions(ctx context.Context, r *Report, c Config, pg *portal, db string) error {
 	for _, fl := range flows {
-		i, err := portalSubmissions(ctx, r, c, pg, fl, subsName("PostgreSQL", c, fl))
+		i, err := portalSubmissions(ctx, r, c, pg, fl, subsName(db, c, fl))
 		if err != nil {
 			return err
 		}

@@ -100,7 +100,7 @@ func Run(ctx context.Context, c Config, progress io.Writer) (rep *Report, err er
 		defer pg.Close()
 		if c.runs("writes") {
 			say("writes on PostgreSQL: raw INSERTs, pgbench, durable submissions …")
-			if err := runPostgresWrites(ctx, rep, c, scratch, pg); err != nil {
+			if err := runPostgresWrites(ctx, rep, c, scratch, pg, dir); err != nil {
 				return rep, fmt.Errorf("bench: PostgreSQL writes: %w", err)
 			}
 		}

@@ -100,7 +100,13 @@ func runImport(ctx context.Context, cfg config.Config, args []string, env Env) e
 
 func runBackup(ctx context.Context, cfg config.Config, args []string, env Env) error {
 	if cfg.UsesPostgres() {
-		return errors.New("PostgreSQL sichern Sie mit pg_dump, z. B. pg_dump --format=custom --file=serviceportal.dump \"$SERVICEPORTAL_DATABASE_URL\" (siehe README)")
+		msg := "PostgreSQL sichern Sie mit pg_dump, z. B. pg_dump --format=custom --file=serviceportal.dump \"$SERVICEPORTAL_DATABASE_URL\""
+		if cfg.FilesDir != "" {
+			// Content is durable before its row commits and never changes,
+			// so a copy taken after the dump has every file the dump names.
+			msg += ", und kopieren Sie danach den Ordner der Dateianhänge " + cfg.FilesDir + " (z. B. mit rsync)"
+		}
+		return errors.New(msg + " (siehe README)")
 	}
 	db, _, err := app.OpenDatabase(ctx, cfg)
 	if err != nil {

@@ -24,6 +24,9 @@ type Config struct {
 	// DatabaseURL selects PostgreSQL when set (postgres://…); empty selects
 	// SQLite in DataDir.
 	DatabaseURL string
+	// FilesDir, with PostgreSQL, keeps attachment content in a folder all
+	// instances share instead of the database; empty keeps it there.
+	FilesDir string
 	// BaseURL is the public address of the portal, used in links and e-mails.
 	BaseURL string
 	// BaseURLDefaulted is true when BaseURL was derived from Addr, so the
@@ -94,6 +97,7 @@ func settings(c *Config, demo, retention, staffMFA, hashWorkers *string) []setti
 		{"addr", "SERVICEPORTAL_ADDR", "Adresse und Port, auf denen das Portal lauscht", &c.Addr, DefaultAddr},
 		{"data", "SERVICEPORTAL_DATA", "Datenordner (SQLite-Datenbank)", &c.DataDir, DefaultDataDir},
 		{"database-url", "SERVICEPORTAL_DATABASE_URL", "PostgreSQL-URL (postgres://…); leer: SQLite im Datenordner", &c.DatabaseURL, ""},
+		{"files", "SERVICEPORTAL_FILES", "nur mit PostgreSQL: Ordner für Dateianhänge, den alle Instanzen teilen (z. B. NFSv4); leer: Anhänge in der Datenbank", &c.FilesDir, ""},
 		{"base-url", "SERVICEPORTAL_BASE_URL", "öffentliche Adresse des Portals (Standard: http://ADDR)", &c.BaseURL, ""},
 		{"demo", "SERVICEPORTAL_DEMO", "Demo-Region und Demo-Zugänge anlegen (true/false)", demo, "true"},
 		{"log-format", "SERVICEPORTAL_LOG_FORMAT", "Protokollformat: text oder json", &c.LogFormat, "text"},
@@ -191,6 +195,9 @@ func (c Config) Validate() error {
 		if err := checkDatabaseURL(c.DatabaseURL); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	if c.DatabaseURL == "" && strings.TrimSpace(c.FilesDir) != "" {
+		errs = append(errs, errors.New("SERVICEPORTAL_FILES/--files: gilt nur mit PostgreSQL (SERVICEPORTAL_DATABASE_URL); mit SQLite liegen die Anhänge im Datenordner"))
 	}
 	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		errs = append(errs, fmt.Errorf("SERVICEPORTAL_BASE_URL/--base-url: %q ist keine http(s)-Adresse wie https://serviceportal.emscher-lippe.de", c.BaseURL))

@@ -64,6 +64,7 @@ func TestInvalidConfiguration(t *testing.T) {
 		"log format":         {map[string]string{"SERVICEPORTAL_LOG_FORMAT": "xml"}, "LOG_FORMAT"},
 		"hash workers":       {map[string]string{"SERVICEPORTAL_HASH_WORKERS": "viele"}, "HASH_WORKERS"},
 		"negative workers":   {map[string]string{"SERVICEPORTAL_HASH_WORKERS": "-1"}, "HASH_WORKERS"},
+		"files with SQLite":  {map[string]string{"SERVICEPORTAL_FILES": "/srv/anhaenge"}, "gilt nur mit PostgreSQL"},
 	}
 	for name, tt := range tests {
 		_, err := NewFlagSet("serve", env(tt.env), io.Discard).Parse(nil)

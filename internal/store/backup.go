@@ -18,14 +18,14 @@ var ErrBackupUnsupported = errors.New("store: PostgreSQL is backed up with pg_du
 // content (internal/filestore); a backup carries it along.
 const FilesFolder = "files"
 
-// FilesDir is where SQLite mode keeps attachment content: the folder
-// FilesFolder beside the database file, so the data folder (or a backup
-// folder) holds the database and its files together. It is empty on
-// PostgreSQL, whose instances share no disk and keep content in the
-// database.
+// FilesDir is where attachment content is kept outside the database. On
+// SQLite it is the folder FilesFolder beside the database file, so the
+// data folder (or a backup folder) holds the database and its files
+// together. On PostgreSQL it is Options.FilesDir: empty keeps content in
+// the database, which instances share without a shared disk.
 func (db *DB) FilesDir() string {
 	if db.dialect != SQLite {
-		return ""
+		return db.filesDir
 	}
 	return filepath.Join(filepath.Dir(db.path), FilesFolder)
 }

@@ -54,6 +54,9 @@ type DB struct {
 	write   *sql.DB
 	read    *sql.DB
 	path    string
+	// filesDir is the shared folder of attachment content on PostgreSQL;
+	// empty keeps content in the database.
+	filesDir string
 	// stopCheckpoints ends the background checkpoints (SQLite only).
 	stopCheckpoints func() error
 	// group batches SQLite transactions into shared commits.
@@ -63,12 +66,21 @@ type DB struct {
 	writeStmts, readStmts *stmtCache
 }
 
+// ErrFilesDir says that Options.FilesDir cannot be used.
+var ErrFilesDir = errors.New("store: files folder unusable")
+
 // Options say which database to open.
 type Options struct {
 	// URL selects PostgreSQL when it is a postgres:// or postgresql:// URL.
 	URL string
 	// DataDir holds the SQLite file when URL is empty.
 	DataDir string
+	// FilesDir, on PostgreSQL only, keeps attachment content in this
+	// folder instead of the database, as SQLite mode keeps it beside its
+	// file. Every portal instance must see the same folder (a network
+	// file system with working locks, such as NFSv4), and it is backed
+	// up with the database. Empty keeps content in the database.
+	FilesDir string
 }
 
 // SQLiteFile is the database's file name inside the data folder.
@@ -78,25 +90,47 @@ const SQLiteFile = "serviceportal.db"
 // It does not run migrations; call Migrate for that.
 func Open(ctx context.Context, opts Options) (*DB, error) {
 	if opts.URL != "" {
-		return openPostgres(ctx, opts.URL)
+		db, err := openPostgres(ctx, opts.URL)
+		if err != nil || opts.FilesDir == "" {
+			return db, err
+		}
+		if db.filesDir, err = filepath.Abs(opts.FilesDir); err == nil {
+			err = checkWritable(opts.FilesDir)
+		}
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("%w: %w", ErrFilesDir, err)
+		}
+		return db, nil
+	}
+	if opts.FilesDir != "" {
+		return nil, errors.New("store: a files folder is for PostgreSQL; SQLite keeps its files beside the database")
 	}
 	return openSQLite(ctx, opts.DataDir)
+}
+
+// checkWritable creates dir if need be and checks that files can be
+// created in it, so a wrong folder fails at start, not at the first upload.
+func checkWritable(dir string) error {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return fmt.Errorf("store: folder %s cannot be created: %w", dir, err)
+	}
+	probe, err := os.CreateTemp(dir, ".write-check-*")
+	if err != nil {
+		return fmt.Errorf("store: folder %s is not writable: %w", dir, err)
+	}
+	probe.Close()
+	os.Remove(probe.Name())
+	return nil
 }
 
 func openSQLite(ctx context.Context, dir string) (*DB, error) {
 	if dir == "" {
 		return nil, errors.New("store: no data folder given")
 	}
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, fmt.Errorf("store: data folder %s cannot be created: %w", dir, err)
+	if err := checkWritable(dir); err != nil {
+		return nil, err
 	}
-	probe, err := os.CreateTemp(dir, ".write-check-*")
-	if err != nil {
-		return nil, fmt.Errorf("store: data folder %s is not writable: %w", dir, err)
-	}
-	probe.Close()
-	os.Remove(probe.Name())
-
 	return OpenFile(ctx, filepath.Join(dir, SQLiteFile))
 }
 

@@ -65,23 +65,32 @@ func TestInTxCommitsAndRollsBack(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rows, err := db.Query(ctx, "SELECT slug FROM operators ORDER BY slug")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		var got []string
-		for rows.Next() {
-			var s string
-			if err := rows.Scan(&s); err != nil {
-				t.Fatal(err)
-			}
-			got = append(got, s)
-		}
-		if len(got) != 2 || got[0] != "inner" || got[1] != "outer" {
-			t.Fatalf("operators = %v, want [inner outer]", got)
+		if got := operatorSlugs(t, db); got != "inner outer" {
+			t.Fatalf("operators = %q, want inner outer", got)
 		}
 	})
+}
+
+// operatorSlugs lists the operators' slugs, sorted, separated by spaces.
+func operatorSlugs(t *testing.T, db *store.DB) string {
+	t.Helper()
+	rows, err := db.Query(context.Background(), "SELECT slug FROM operators ORDER BY slug")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, s)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(got, " ")
 }
 
 func TestSQLiteIsDurable(t *testing.T) {
@@ -279,7 +288,7 @@ func TestOptimize(t *testing.T) {
 	})
 }
 
-func TestFilesDirOnlyOnSQLite(t *testing.T) {
+func TestFilesDir(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		if db.Dialect() == store.SQLite {
@@ -289,10 +298,45 @@ func TestFilesDirOnlyOnSQLite(t *testing.T) {
 			return
 		}
 		if db.FilesDir() != "" {
-			t.Errorf("PostgreSQL has a files folder %q; its instances share no disk", db.FilesDir())
+			t.Errorf("PostgreSQL has a files folder %q without one configured", db.FilesDir())
 		}
 		if _, err := db.Backup(context.Background(), t.TempDir()+"/x"); !errors.Is(err, store.ErrBackupUnsupported) {
 			t.Errorf("backup on PostgreSQL: %v", err)
 		}
 	})
+}
+
+// TestFilesDirOptions: a files folder is PostgreSQL's choice, is checked
+// at start, and is kept as an absolute path (the process may change its
+// working folder; every instance names the same folder). Not parallel:
+// it changes the working folder.
+func TestFilesDirOptions(t *testing.T) {
+	ctx := context.Background()
+	if _, err := store.Open(ctx, store.Options{DataDir: t.TempDir(), FilesDir: t.TempDir()}); err == nil {
+		t.Error("SQLite took a files folder of its own")
+	}
+	if os.Getenv(storetest.EnvDatabaseURL) == "" {
+		return
+	}
+	url := storetest.Schema(t)
+	blocked := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(blocked, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if db, err := store.Open(ctx, store.Options{URL: url, FilesDir: filepath.Join(blocked, "anhaenge")}); !errors.Is(err, store.ErrFilesDir) {
+		if db != nil {
+			db.Close()
+		}
+		t.Errorf("a files folder below a file: %v, want ErrFilesDir", err)
+	}
+	dir := t.TempDir()
+	t.Chdir(dir)
+	db, err := store.Open(ctx, store.Options{URL: url, FilesDir: "anhaenge"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if want := filepath.Join(dir, "anhaenge"); db.FilesDir() != want {
+		t.Errorf("FilesDir %q, want %q", db.FilesDir(), want)
+	}
 }

@@ -168,14 +168,15 @@ func (f fixture) draft(t *testing.T) string {
 
 func TestAttachmentStoresRoundtrip(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	storetest.EachStorage(t, func(t *testing.T, db *store.DB) {
 		f := setup(t, db)
 		ctx := context.Background()
 		draftID := f.draft(t)
-		// Where content goes by default: on SQLite a file below one chunk
-		// into a pack, a larger one into a file of its own.
+		// Where content goes by default: with a files folder (always on
+		// SQLite) a file below one chunk into a pack, a larger one into a
+		// file of its own.
 		small, large := "table", "table"
-		if db.Dialect() == store.SQLite {
+		if db.FilesDir() != "" {
 			small, large = "pack", "file"
 		}
 		type storeCase struct {
@@ -188,7 +189,7 @@ func TestAttachmentStoresRoundtrip(t *testing.T) {
 			// Databases from before files: read from the table, on SQLite too.
 			{"table", f.svc.PutAttachmentInTable, "table", "table"},
 		}
-		if db.Dialect() == store.SQLite {
+		if db.FilesDir() != "" {
 			// Databases from before packs: a file for every attachment.
 			stores = append(stores, storeCase{"file", f.svc.PutAttachmentAsFile, "file", "file"})
 		}
@@ -331,7 +332,7 @@ func TestDeletingAttachmentsRemovesFiles(t *testing.T) {
 
 func TestSweepFiles(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	storetest.EachStorage(t, func(t *testing.T, db *store.DB) {
 		f := setup(t, db)
 		ctx := context.Background()
 		if db.FilesDir() == "" {
@@ -498,7 +499,7 @@ func TestTamperedPackRangeRefused(t *testing.T) {
 // but is not listed.
 func TestSubmitHandsOverTheDraftsFiles(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	storetest.EachStorage(t, func(t *testing.T, db *store.DB) {
 		f := setup(t, db)
 		ctx := context.Background()
 		draftID := f.draft(t)

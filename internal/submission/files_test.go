@@ -40,12 +40,12 @@ func count(t *testing.T, db *store.DB, query string, args ...any) int {
 }
 
 // TestFilesCommitWithTheSubmission: files sent with the application are
-// stored with it; beside SQLite no row exists before the submission's
-// transaction (no draft, no row per file), on PostgreSQL their draft is
-// handed over.
+// stored with it; with a files folder (SQLite, or PostgreSQL with one) no
+// row exists before the submission's transaction (no draft, no row per
+// file); with content in PostgreSQL a large file's draft is handed over.
 func TestFilesCommitWithTheSubmission(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	storetest.EachStorage(t, func(t *testing.T, db *store.DB) {
 		f := setup(t, db)
 		ctx := context.Background()
 		fs := f.newFiles()
@@ -56,11 +56,11 @@ func TestFilesCommitWithTheSubmission(t *testing.T) {
 		}
 		rows := count(t, db, `SELECT COUNT(*) FROM attachments WHERE id IN (?, ?)`, staged[0].ID, staged[1].ID)
 		drafts := count(t, db, `SELECT COUNT(*) FROM drafts`)
-		// Beside SQLite, no row before the submission's transaction; on
-		// PostgreSQL the small file waits in memory, the large one in a
-		// draft.
-		if sqlite := db.FilesDir() != ""; sqlite && (rows != 0 || drafts != 0) || !sqlite && (rows != 1 || drafts != 1) {
-			t.Fatalf("before submitting: %d rows, %d drafts (files beside the database: %v)", rows, drafts, sqlite)
+		// With a files folder, no row before the submission's transaction;
+		// with content in PostgreSQL the small file waits in memory, the
+		// large one in a draft.
+		if folder := db.FilesDir() != ""; folder && (rows != 0 || drafts != 0) || !folder && (rows != 1 || drafts != 1) {
+			t.Fatalf("before submitting: %d rows, %d drafts (files folder: %v)", rows, drafts, folder)
 		}
 		in := f.input("files:" + staged[0].ID)
 		in.Files = fs
@@ -92,7 +92,7 @@ func TestFilesCommitWithTheSubmission(t *testing.T) {
 // application keeps its own.
 func TestFilesDiscarded(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	storetest.EachStorage(t, func(t *testing.T, db *store.DB) {
 		f := setup(t, db)
 		ctx := context.Background()
 		first := f.newFiles()
@@ -135,25 +135,29 @@ func TestFilesDiscarded(t *testing.T) {
 // freed by the sweeper once the grace period is over.
 func TestStagedFilesWithoutSubmissionAreSwept(t *testing.T) {
 	t.Parallel()
-	db := storetest.Open(t, store.SQLite)
-	f := setup(t, db)
-	ctx := context.Background()
-	fs := f.newFiles()
-	small, large := f.stage(t, fs, randomBytes(3000)), f.stage(t, fs, randomBytes(submission.ChunkSize+3000))
-	f.svc.LeavePacks()
-	pack, _, _ := packRange(db, small)
-	old := time.Now().Add(-2 * time.Hour)
-	for _, path := range []string{pack, fileOf(db, large)} {
-		if err := os.Chtimes(path, old, old); err != nil {
-			t.Fatal(err)
+	storetest.EachStorage(t, func(t *testing.T, db *store.DB) {
+		if db.FilesDir() == "" {
+			return // staged content is in memory or a draft's rows
 		}
-	}
-	if n, err := f.svc.SweepFiles(ctx, time.Hour); n == 0 || err != nil {
-		t.Fatalf("swept %d (%v), want the staged content", n, err)
-	}
-	for _, a := range []submission.Attachment{small, large} {
-		if got := storedIn(t, db, a); got != "none" {
-			t.Errorf("%s: content in %s after the sweep", a.ID, got)
+		f := setup(t, db)
+		ctx := context.Background()
+		fs := f.newFiles()
+		small, large := f.stage(t, fs, randomBytes(3000)), f.stage(t, fs, randomBytes(submission.ChunkSize+3000))
+		f.svc.LeavePacks()
+		pack, _, _ := packRange(db, small)
+		old := time.Now().Add(-2 * time.Hour)
+		for _, path := range []string{pack, fileOf(db, large)} {
+			if err := os.Chtimes(path, old, old); err != nil {
+				t.Fatal(err)
+			}
 		}
-	}
+		if n, err := f.svc.SweepFiles(ctx, time.Hour); n == 0 || err != nil {
+			t.Fatalf("swept %d (%v), want the staged content", n, err)
+		}
+		for _, a := range []submission.Attachment{small, large} {
+			if got := storedIn(t, db, a); got != "none" {
+				t.Errorf("%s: content in %s after the sweep", a.ID, got)
+			}
+		}
+	})
 }

@@ -49,8 +49,8 @@ type Service struct {
 	now   func() time.Time
 	// scanner, when set, checks every attachment for malware.
 	scanner Scanner
-	// files keeps attachment content beside an SQLite database; nil on
-	// PostgreSQL, where it is in attachment_chunks.
+	// files keeps attachment content in the database's files folder;
+	// nil on PostgreSQL without one, where it is in attachment_chunks.
 	files *fileChunks
 }
 

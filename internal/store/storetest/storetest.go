@@ -31,6 +31,28 @@ func Each(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 	}
 }
 
+// EachStorage is Each for tests of attachment content: with PostgreSQL it
+// runs fn a third time, on PostgreSQL with a files folder
+// (store.Options.FilesDir), where content is kept as beside SQLite.
+func EachStorage(t *testing.T, fn func(t *testing.T, db *store.DB)) {
+	t.Helper()
+	Each(t, fn)
+	if os.Getenv(EnvDatabaseURL) == "" {
+		return
+	}
+	t.Run("postgres-files", func(t *testing.T) {
+		t.Parallel()
+		fn(t, OpenPostgresWithFiles(t))
+	})
+}
+
+// OpenPostgresWithFiles returns a migrated, empty PostgreSQL database that
+// keeps attachment content in a temporary folder.
+func OpenPostgresWithFiles(t testing.TB) *store.DB {
+	t.Helper()
+	return open(t, store.Options{URL: Schema(t), FilesDir: t.TempDir()})
+}
+
 // Dialects lists the databases this test run covers.
 func Dialects() []store.Dialect {
 	ds := []store.Dialect{store.SQLite}
@@ -52,7 +74,6 @@ func Open(t testing.TB, d store.Dialect) *store.DB {
 // to reach the same database (empty for SQLite, whose folder is db.Path's).
 func OpenWithURL(t testing.TB, d store.Dialect) (*store.DB, string) {
 	t.Helper()
-	ctx := context.Background()
 	var opts store.Options
 	switch d {
 	case store.SQLite:
@@ -60,15 +81,21 @@ func OpenWithURL(t testing.TB, d store.Dialect) (*store.DB, string) {
 	case store.Postgres:
 		opts.URL = Schema(t)
 	}
+	return open(t, opts), opts.URL
+}
+
+func open(t testing.TB, opts store.Options) *store.DB {
+	t.Helper()
+	ctx := context.Background()
 	db, err := store.Open(ctx, opts)
 	if err != nil {
-		t.Fatalf("open %s: %v", d, err)
+		t.Fatalf("open %+v: %v", opts, err)
 	}
 	t.Cleanup(func() { db.Close() })
 	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatalf("migrate %s: %v", d, err)
+		t.Fatalf("migrate %s: %v", db.Dialect(), err)
 	}
-	return db, opts.URL
+	return db
 }
 
 var (
