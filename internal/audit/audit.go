@@ -69,7 +69,7 @@ func (l *Log) Record(ctx context.Context, tenantID, actor, action, object string
 	}
 	d, _ := json.Marshal(details)
 	at := time.Now().UTC().Truncate(time.Microsecond)
-	if _, err := l.db.Exec(ctx, `INSERT INTO audit_pending (id, tenant_id, at, actor, action, object, details)
+	if err := l.db.Defer(ctx, `INSERT INTO audit_pending (id, tenant_id, at, actor, action, object, details)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, store.NewID(), tenantID, at, actor, action, object, string(d)); err != nil {
 		return fmt.Errorf("audit: record: %w", err)
 	}

@@ -115,7 +115,7 @@ func (c *Cases) Open(ctx context.Context, in OpenInput) (Case, error) {
 	if !in.Deadline.IsZero() {
 		cs.DeadlineAt = &in.Deadline
 	}
-	_, err := c.db.Exec(ctx, `INSERT INTO cases (id, tenant_id, submission_id, service_id, tracking_number, workflow, state, received_at, deadline_at, updated_at)
+	err := c.db.Defer(ctx, `INSERT INTO cases (id, tenant_id, submission_id, service_id, tracking_number, workflow, state, received_at, deadline_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, cs.ID, cs.TenantID, cs.SubmissionID, cs.ServiceID, cs.TrackingNumber, cs.Workflow, cs.State,
 		cs.ReceivedAt, cs.DeadlineAt, cs.UpdatedAt)
 	if err != nil {

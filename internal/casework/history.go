@@ -22,7 +22,7 @@ type HistoryEntry struct {
 }
 
 func (c *Cases) history(ctx context.Context, cs Case, actor, action, from, to, note string) error {
-	_, err := c.db.Exec(ctx, `INSERT INTO case_history (id, case_id, tenant_id, at, actor, action, from_state, to_state, note)
+	err := c.db.Defer(ctx, `INSERT INTO case_history (id, case_id, tenant_id, at, actor, action, from_state, to_state, note)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, store.NewID(), cs.ID, cs.TenantID, c.now(), actor, action, from, to, note)
 	if err != nil {
 		return fmt.Errorf("casework: history: %w", err)

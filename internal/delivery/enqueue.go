@@ -62,12 +62,14 @@ func (s *Service) enqueueOne(ctx context.Context, sub submission.Submission, t T
 	id := store.NewID()
 	now := s.clock()
 	if t.Kind == KindPortal {
-		if _, err := s.db.Exec(ctx, `INSERT INTO deliveries (id, tenant_id, submission_id, tracking_number, target_id, kind, state,
+		// Deferred writes: inside the submit transaction on PostgreSQL
+		// they go with its other writes in one round trip.
+		if err := s.db.Defer(ctx, `INSERT INTO deliveries (id, tenant_id, submission_id, tracking_number, target_id, kind, state,
 			attempts, created_at, delivered_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
 			id, sub.TenantID, sub.ID, sub.TrackingNumber, nullString(t.ID), t.Kind, string(StateDelivered), now, now); err != nil {
 			return fmt.Errorf("delivery: enqueue: %w", err)
 		}
-		_, err := s.db.Exec(ctx, `INSERT INTO delivery_attempts (delivery_id, attempt, at, outcome, error) VALUES (?, 1, ?, ?, ?)`,
+		err := s.db.Defer(ctx, `INSERT INTO delivery_attempts (delivery_id, attempt, at, outcome, error) VALUES (?, 1, ?, ?, ?)`,
 			id, now, OutcomeDelivered, "im Posteingang des Portals")
 		if err != nil {
 			return fmt.Errorf("delivery: enqueue: %w", err)
@@ -78,7 +80,7 @@ func (s *Service) enqueueOne(ctx context.Context, sub submission.Submission, t T
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.Exec(ctx, `INSERT INTO deliveries (id, tenant_id, submission_id, tracking_number, target_id, kind, state,
+	if err := s.db.Defer(ctx, `INSERT INTO deliveries (id, tenant_id, submission_id, tracking_number, target_id, kind, state,
 		next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, sub.TenantID, sub.ID, sub.TrackingNumber, nullString(t.ID), t.Kind, string(StatePending), now, now); err != nil {
 		return fmt.Errorf("delivery: enqueue: %w", err)

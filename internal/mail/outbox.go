@@ -37,7 +37,7 @@ func (o *Outbox) Enqueue(ctx context.Context, msg Message) (string, error) {
 	}
 	id := store.NewID()
 	now := o.clock()
-	_, err := o.db.Exec(ctx, `INSERT INTO mail_outbox (id, tenant_id, kind, to_address, to_name, from_name,
+	err := o.db.Defer(ctx, `INSERT INTO mail_outbox (id, tenant_id, kind, to_address, to_name, from_name,
 		reply_to, subject, text_body, html, secret, state, next_attempt_at, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, msg.TenantID, string(msg.Kind), msg.To, msg.ToName, msg.FromName,

@@ -27,22 +27,36 @@ func (db *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) (err
 	if db.dialect == SQLite {
 		return db.groupTx(ctx, fn)
 	}
-	tx, err := db.write.BeginTx(ctx, nil)
+	// A connection of its own, so that queued writes (Defer) can reach
+	// the driver beneath the transaction.
+	conn, err := db.write.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	p := &pipe{conn: conn}
 	defer func() {
-		if p := recover(); p != nil {
+		if r := recover(); r != nil {
 			tx.Rollback()
-			panic(p)
+			panic(r)
 		}
 		if err != nil {
+			if p.err != nil && !errors.Is(err, p.err) {
+				err = errors.Join(p.err, err) // the queued write's error caused the rest
+			}
 			if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
 				err = errors.Join(err, rbErr)
 			}
 		}
 	}()
-	if err = fn(context.WithValue(ctx, txKey{}, tx)); err != nil {
+	if err = fn(context.WithValue(context.WithValue(ctx, txKey{}, tx), pipeKey{}, p)); err != nil {
+		return err
+	}
+	if err = p.flush(ctx); err != nil {
 		return err
 	}
 	if err = tx.Commit(); err != nil {
@@ -86,6 +100,9 @@ func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, 
 // which is safe for statements without rows: each runs to its end before
 // the next use of its text.
 func (db *DB) exec(ctx context.Context, q string, args []any) (sql.Result, error) {
+	if err := flushBefore(ctx); err != nil {
+		return nil, err
+	}
 	if tx, ok := ctx.Value(txKey{}).(*sql.Tx); ok {
 		if st := db.writeStmts.get(q); st != nil {
 			return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
@@ -109,6 +126,9 @@ func (db *DB) stmt(ctx context.Context, q string) *sql.Stmt {
 // Query runs a reading query, inside the context's transaction if there is one.
 func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	q := db.Rebind(query)
+	if err := flushBefore(ctx); err != nil {
+		return nil, err
+	}
 	if st := db.stmt(ctx, q); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -120,8 +140,13 @@ func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 // Inside a transaction it too goes through the writer's statement cache:
 // its one row is scanned, and its cursor closed, before the caller can run
 // anything else, so no other use of the text can share the cursor.
+//
+// Queued writes (Defer) are sent first; should one fail, the transaction
+// is aborted and the query fails with it, and InTx reports the write's
+// error.
 func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	q := db.Rebind(query)
+	_ = flushBefore(ctx) // a failure is kept and fails the query
 	if tx, ok := ctx.Value(txKey{}).(*sql.Tx); ok {
 		if st := db.writeStmts.get(q); st != nil {
 			return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
@@ -135,8 +160,11 @@ func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row 
 }
 
 // TxFromContext returns the transaction the context carries, for libraries
-// (such as the job queue) that must write inside it themselves.
+// (such as the job queue) that must write inside it themselves. Queued
+// writes (Defer) are sent first, so the library's statements follow them;
+// an error there aborts the transaction and InTx reports it.
 func TxFromContext(ctx context.Context) (*sql.Tx, bool) {
+	_ = flushBefore(ctx) // a failure is kept and fails the query
 	tx, ok := ctx.Value(txKey{}).(*sql.Tx)
 	return tx, ok
 }

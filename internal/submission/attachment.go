@@ -52,8 +52,8 @@ type NewAttachment struct {
 }
 
 // PutAttachment streams r into sealed chunks and computes its SHA-512 on
-// the way. The chunks go to the chunk store (files beside an SQLite
-// database, rows on PostgreSQL) one at a time, so a slow upload never
+// the way. The chunks go to the chunk store (files in the database's
+// files folder, or rows of the database) one at a time, so a slow upload never
 // holds the database's writer; the file becomes visible only when its
 // hash is recorded at the end, after its content is durable. A file over
 // MaxSize is rejected with ErrTooLarge and removed, as is a broken upload.
@@ -95,7 +95,7 @@ func (s *Service) putAttachment(ctx context.Context, in NewAttachment, r io.Read
 	// A staged file has no row yet: should the portal stop, the sweeper
 	// finds its file without one.
 	if !stage {
-		if err := s.insertAttachment(ctx, a, in); err != nil {
+		if err := s.insertAttachment(ctx, a, in, s.exec); err != nil {
 			scan.abort(err)
 			return Attachment{}, err
 		}
@@ -138,13 +138,21 @@ func (s *Service) writeLarge(ctx context.Context, cs chunkStore, a *Attachment, 
 	return err
 }
 
-// insertAttachment writes a's row; a hash marks it finished.
-func (s *Service) insertAttachment(ctx context.Context, a Attachment, in NewAttachment) error {
+// exec runs a statement at once, as the argument of functions that take
+// either this or the database's Defer.
+func (s *Service) exec(ctx context.Context, query string, args ...any) error {
+	_, err := s.db.Exec(ctx, query, args...)
+	return err
+}
+
+// insertAttachment writes a's row with write (the database's Exec or
+// Defer); a hash marks it finished.
+func (s *Service) insertAttachment(ctx context.Context, a Attachment, in NewAttachment, write func(context.Context, string, ...any) error) error {
 	var off, n sql.NullInt64
 	if a.loc.Pack != "" {
 		off, n = sql.NullInt64{Int64: a.loc.Offset, Valid: true}, sql.NullInt64{Int64: a.loc.Length, Valid: true}
 	}
-	if _, err := s.db.Exec(ctx, `INSERT INTO attachments (id, tenant_id, draft_id, submission_id, owner, field_path, filename, content_type, size, sha512, created_at, pack, pack_offset, pack_length)
+	if err := write(ctx, `INSERT INTO attachments (id, tenant_id, draft_id, submission_id, owner, field_path, filename, content_type, size, sha512, created_at, pack, pack_offset, pack_length)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, a.ID, a.TenantID, nullString(in.DraftID), nullString(in.SubmissionID), in.Owner,
 		a.FieldPath, a.Filename, a.ContentType, a.Size, a.SHA512, a.CreatedAt, nullString(a.loc.Pack), off, n); err != nil {
 		return fmt.Errorf("submission: attachment: %w", err)
@@ -154,7 +162,7 @@ func (s *Service) insertAttachment(ctx context.Context, a Attachment, in NewAtta
 
 // storeSmall stores a file that fits in one chunk with a single commit:
 // the row, complete with size and hash, and (in the table) its one chunk.
-// Beside SQLite the chunk is appended to a pack and synced first, outside
+// With a files folder the chunk is appended to a pack and synced first, outside
 // the writer, and the row names its range. Most uploads (scans, photos of
 // documents) are this size, and each durable commit costs a disk flush.
 // The scanner's verdict comes first, so an infected file never exists,
@@ -173,7 +181,7 @@ func (s *Service) storeSmall(ctx context.Context, cs chunkStore, a *Attachment, 
 		if stage {
 			return nil
 		}
-		return s.insertAttachment(ctx, *a, in)
+		return s.insertAttachment(ctx, *a, in, s.exec)
 	}
 	sp := getChunkBuf()
 	defer putChunkBuf(sp)
@@ -187,7 +195,7 @@ func (s *Service) storeSmall(ctx context.Context, cs chunkStore, a *Attachment, 
 	}
 	if cs.inDB() {
 		return s.db.InTx(ctx, func(ctx context.Context) error {
-			if err := s.insertAttachment(ctx, *a, in); err != nil {
+			if err := s.insertAttachment(ctx, *a, in, s.exec); err != nil {
 				return err
 			}
 			w, err := cs.create(ctx, a.TenantID, a.ID)
@@ -205,7 +213,7 @@ func (s *Service) storeSmall(ctx context.Context, cs chunkStore, a *Attachment, 
 	}
 	// Should this fail, the range stays for the sweeper: whether the row
 	// committed is not certain after every error.
-	return s.insertAttachment(ctx, *a, in)
+	return s.insertAttachment(ctx, *a, in, s.exec)
 }
 
 func (s *Service) storeChunks(ctx context.Context, w chunkWriter, a *Attachment, maxSize int64, r io.Reader) error {

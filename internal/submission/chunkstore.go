@@ -17,11 +17,12 @@ import (
 )
 
 // chunkStore keeps the sealed chunks of attachment content. On PostgreSQL
-// they are rows of attachment_chunks: several portal instances share the
-// database and no disk. On SQLite they are one file per attachment beside
-// the database, written in parallel outside the single writer, whose
-// transaction then only records the attachment's row; SQLite databases
-// from before keep their rows, which reads fall back to.
+// without a files folder they are rows of attachment_chunks: several
+// portal instances share the database and need no shared disk. With a
+// files folder (always on SQLite) they are in packs or files there,
+// written in parallel outside the database, whose transaction then only
+// records the attachment's row; databases from before keep their rows,
+// which reads fall back to.
 type chunkStore interface {
 	// inDB reports that chunks are database rows: they join ctx's
 	// transaction and need the attachment's row to exist first. Other
@@ -89,6 +90,8 @@ func (tableChunks) remove([]attachmentRef) {}
 
 func (tableChunks) sweep(context.Context, time.Duration) (int, error) { return 0, nil }
 
+const insertChunk = `INSERT INTO attachment_chunks (attachment_id, seq, data) VALUES (?, ?, ?)`
+
 type tableWriter struct {
 	db *store.DB
 	id string
@@ -97,7 +100,7 @@ type tableWriter struct {
 // write stores one chunk in a short write of its own (or in ctx's
 // transaction), so a slow upload never holds the writer.
 func (w tableWriter) write(ctx context.Context, seq int, sealed []byte) error {
-	if _, err := w.db.Exec(ctx, `INSERT INTO attachment_chunks (attachment_id, seq, data) VALUES (?, ?, ?)`, w.id, seq, sealed); err != nil {
+	if _, err := w.db.Exec(ctx, insertChunk, w.id, seq, sealed); err != nil {
 		return fmt.Errorf("submission: attachment chunk: %w", err)
 	}
 	return nil
@@ -136,9 +139,10 @@ type fileChunks struct {
 	db    *store.DB
 }
 
-// newFileChunks returns the chunk store of an SQLite database's files
-// folder. Its packs belong to the Service, which lives as long as the
-// process: a process appends only to packs it started.
+// newFileChunks returns the chunk store of the database's files folder.
+// Its packs belong to the Service, which lives as long as the process: a
+// process appends only to packs it started, and the packs' locks keep
+// other instances sharing the folder from sweeping them meanwhile.
 func newFileChunks(db *store.DB) *fileChunks {
 	files := filestore.New(db.FilesDir())
 	return &fileChunks{files: files, packs: filestore.NewPacks(files, store.NewID), db: db}

@@ -50,7 +50,7 @@ func (s *Service) PutAttachmentAsFile(ctx context.Context, in NewAttachment, r i
 	if err := w.finish(); err != nil {
 		return Attachment{}, err
 	}
-	return a, s.insertAttachment(ctx, a, in)
+	return a, s.insertAttachment(ctx, a, in, s.exec)
 }
 
 // Statements whose query plans are checked.

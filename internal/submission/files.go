@@ -10,14 +10,14 @@ import (
 // Files are the files of one application that arrive in the same request
 // as the application, as the API's multipart submissions send them.
 //
-// Beside SQLite, each file's content is stored at once, durably, outside
-// the database, and Submit writes the files' rows in the submission's own
+// With a files folder (SQLite's, or PostgreSQL's store.Options.FilesDir),
+// each file's content is stored at once, durably, outside the database, and Submit writes the files' rows in the submission's own
 // transaction: the application and its files commit together, in one
 // commit instead of one for a draft, one per file and one for the
 // submission. Should the portal stop in between, no row names the content
 // and the sweeper frees it.
 //
-// On PostgreSQL, content is rows of attachment_chunks, which need their
+// On PostgreSQL without a folder, content is rows of attachment_chunks, which need their
 // attachment's row first. There a file of one chunk (most uploads) waits
 // in memory, sealed, and Submit writes row and chunk in its transaction;
 // larger files, or files beyond maxHeld, go into a draft, as the pages'
@@ -106,16 +106,17 @@ func (f *Files) Discard(ctx context.Context) {
 
 // insertStaged writes the rows of the staged files, finished and owned by
 // the submission, and the chunks that waited in memory, inside its
-// transaction.
+// transaction. Both are deferred writes (store.DB.Defer): the chunks are
+// the files' own copies, which nothing changes before the commit.
 func (f *Files) insertStaged(ctx context.Context, submissionID string) ([]Attachment, error) {
 	out := make([]Attachment, 0, len(f.staged))
 	for _, a := range f.staged {
-		if err := f.s.insertAttachment(ctx, a, NewAttachment{SubmissionID: submissionID, Owner: a.Owner}); err != nil {
+		if err := f.s.insertAttachment(ctx, a, NewAttachment{SubmissionID: submissionID, Owner: a.Owner}, f.s.db.Defer); err != nil {
 			return nil, err
 		}
 		if a.sealed != nil {
-			if err := (tableWriter{db: f.s.db, id: a.ID}).write(ctx, 0, a.sealed); err != nil {
-				return nil, err
+			if err := f.s.db.Defer(ctx, insertChunk, a.ID, 0, a.sealed); err != nil {
+				return nil, fmt.Errorf("submission: attachment chunk: %w", err)
 			}
 		}
 		a.sealed = nil

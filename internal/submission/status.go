@@ -33,9 +33,8 @@ func (s *Service) AddEvent(ctx context.Context, tenantID, submissionID, status, 
 // addEvent writes a timeline entry without touching the submission's
 // status: for a new submission, which carries its first status already.
 func (s *Service) addEvent(ctx context.Context, tenantID, submissionID, status, note string) error {
-	_, err := s.db.Exec(ctx, `INSERT INTO submission_events (id, submission_id, tenant_id, status, note, at) VALUES (?, ?, ?, ?, ?, ?)`,
+	return s.db.Defer(ctx, `INSERT INTO submission_events (id, submission_id, tenant_id, status, note, at) VALUES (?, ?, ?, ?, ?, ?)`,
 		store.NewID(), submissionID, tenantID, status, note, s.now())
-	return err
 }
 
 // Events returns the timeline, oldest first.

@@ -217,6 +217,9 @@ func (s *Service) create(ctx context.Context, in Input, p prepared) (Result, err
 			return Result{}, err
 		}
 	}
+	// Not deferred like the transaction's other writes: a repeat that
+	// raced its original must stop here, at the unique index, before any
+	// hook runs for it.
 	if _, err := s.db.Exec(ctx, `INSERT INTO submissions (id, tenant_id, service_id, form_id, form_version, account_id, tracking_number,
 		idempotency_key, status_hash, status_token, status, payload, payload_sha512, contact_email, submitted_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
