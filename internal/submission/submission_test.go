@@ -220,9 +220,17 @@ func TestSubmitStatusAndIsolation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// A repeat answers with the first and uses no number, on
+		// PostgreSQL either: the look-up and the claim are one statement.
+		if again, err := f.svc.Submit(ctx, f.input("a")); err != nil || again.Created || again.Submission.TrackingNumber != first.Submission.TrackingNumber {
+			t.Fatalf("repeat: %+v, %v", again.Submission, err)
+		}
 		second, err := f.svc.Submit(ctx, f.input("b"))
 		if err != nil {
 			t.Fatal(err)
+		}
+		if want := strings.Replace(first.Submission.TrackingNumber, "000001", "000002", 1); second.Submission.TrackingNumber != want {
+			t.Errorf("second number %s after a repeat, want %s", second.Submission.TrackingNumber, want)
 		}
 		if !strings.HasPrefix(first.Submission.TrackingNumber, "DOR-") || first.Submission.TrackingNumber >= second.Submission.TrackingNumber {
 			t.Errorf("tracking numbers %s, %s", first.Submission.TrackingNumber, second.Submission.TrackingNumber)

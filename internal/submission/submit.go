@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"crypto/sha512"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -91,24 +92,26 @@ func (s *Service) Submit(ctx context.Context, in Input) (Result, error) {
 		in.DraftID = in.Files.draftID
 	}
 	claimFirst := false
+	var number string
+	now := s.now()
 	if _, inTx := store.TxFromContext(ctx); s.db.Dialect() == store.Postgres && !inTx {
 		// See nextTrackingNumber: on PostgreSQL the number is claimed
-		// before the transaction, and a repeat must not claim one (nor
-		// pay for sealing and the preparers' reads).
-		id, err := s.existingID(ctx, in.TenantID, in.IdempotencyKey)
+		// before the transaction, in the statement that looks the key up,
+		// and a repeat claims none (nor pays for sealing and the
+		// preparers' reads).
+		id, n, err := s.existingOrClaim(ctx, in, now)
 		if err != nil || id != "" {
 			return s.replayOrErr(ctx, in.TenantID, id, err)
 		}
-		claimFirst = true
+		claimFirst, number = true, n
 	}
 	p, err := s.prepare(ctx, in)
 	if err != nil {
 		return Result{}, err
 	}
 	if claimFirst {
-		if p.sub.TrackingNumber, err = s.nextTrackingNumber(ctx, in.TenantID, in.TenantCode, p.sub.SubmittedAt); err != nil {
-			return Result{}, err
-		}
+		// The number's year is the submission's.
+		p.sub.TrackingNumber, p.sub.SubmittedAt = number, now
 	}
 	var res Result
 	err = s.db.InTx(ctx, func(ctx context.Context) error {
@@ -285,39 +288,65 @@ func (s *Service) create(ctx context.Context, in Input, p prepared) (Result, err
 // are gapless for committed submissions; the one writer serialises
 // submissions anyway. On PostgreSQL the counter row would stay locked until
 // the submission commits, and every other submission of the tenant would
-// wait for it: there Submit claims the number before its transaction, in a
-// statement that commits at once (unless its caller already holds a
-// transaction), and a submission that fails afterwards, or a repeat that
-// raced its original, leaves a gap.
+// wait for it: there Submit claims the number before its transaction
+// (existingOrClaim, unless its caller already holds a transaction), and a
+// submission that fails afterwards, or a repeat that raced its original,
+// leaves a gap.
 func (s *Service) nextTrackingNumber(ctx context.Context, tenantID, code string, now time.Time) (string, error) {
 	year := now.In(berlin).Year()
 	// One statement claims the number: it creates the year's counter or
 	// counts it up, and on PostgreSQL locks the row until commit.
 	var n int64
-	const countUp = ` ON CONFLICT (tenant_id, year) DO UPDATE SET last = tracking_counters.last + 1 RETURNING last`
-	query := `INSERT INTO tracking_counters (tenant_id, year, last) VALUES (?, ?, 1)` + countUp
-	if _, inTx := store.TxFromContext(ctx); s.db.Dialect() == store.Postgres && !inTx {
-		// The claim is a transaction of its own, and it commits without
-		// waiting for its log flush, so the counter row is free again at
-		// once instead of after an fsync. This loses nothing: only the
-		// submission that follows uses the number, and its own durable
-		// commit flushes PostgreSQL's log up to and past the claim, as the
-		// log is written in order. Should the server fail before, claim
-		// and submission are lost together, and the number, which no
-		// receipt shows, is handed out again. The setting travels in the
-		// statement itself: BEGIN, SET LOCAL and COMMIT as statements of
-		// their own would hold the row across two more round trips.
-		query = `WITH async AS (SELECT set_config('synchronous_commit', 'off', true))
-		INSERT INTO tracking_counters (tenant_id, year, last) SELECT ?, ?, 1 FROM async` + countUp
-	}
-	err := s.db.QueryRow(ctx, query, tenantID, year).Scan(&n)
+	err := s.db.QueryRow(ctx, `INSERT INTO tracking_counters (tenant_id, year, last) VALUES (?, ?, 1)`+countUp, tenantID, year).Scan(&n)
 	if err != nil {
 		return "", fmt.Errorf("submission: tracking number: %w", err)
 	}
+	return trackingNumber(code, year, n), nil
+}
+
+func trackingNumber(code string, year int, n int64) string {
 	if code == "" {
 		code = "SP"
 	}
-	return fmt.Sprintf("%s-%d-%06d", code, year, n), nil
+	return fmt.Sprintf("%s-%d-%06d", code, year, n)
+}
+
+const countUp = ` ON CONFLICT (tenant_id, year) DO UPDATE SET last = tracking_counters.last + 1 RETURNING last`
+
+// existingOrClaim is PostgreSQL's first step of Submit in one round trip:
+// the submission made earlier with the key, or else a newly claimed
+// tracking number for now's year (see nextTrackingNumber). A repeat
+// claims nothing: the claim's source row is filtered out when the key
+// exists.
+//
+// The claim is a transaction of its own, and it commits without waiting
+// for its log flush, so the counter row is free again at once instead of
+// after an fsync. This loses nothing: only the submission that follows
+// uses the number, and its own durable commit flushes PostgreSQL's log up
+// to and past the claim, as the log is written in order. Should the
+// server fail before, claim and submission are lost together, and the
+// number, which no receipt shows, is handed out again. The setting
+// travels in the statement itself: BEGIN, SET LOCAL and COMMIT as
+// statements of their own would hold the row across two more round trips.
+func (s *Service) existingOrClaim(ctx context.Context, in Input, now time.Time) (id, number string, err error) {
+	year := now.In(berlin).Year()
+	var existing sql.NullString
+	var n sql.NullInt64
+	err = s.db.QueryRow(ctx, `WITH async AS (SELECT set_config('synchronous_commit', 'off', true)),
+		existing AS (SELECT id FROM submissions WHERE tenant_id = ? AND idempotency_key = ?),
+		claim AS (INSERT INTO tracking_counters (tenant_id, year, last)
+			SELECT ?, ?, 1 FROM async WHERE NOT EXISTS (SELECT 1 FROM existing)`+countUp+`)
+		SELECT (SELECT id FROM existing), (SELECT last FROM claim)`,
+		in.TenantID, in.IdempotencyKey, in.TenantID, year).Scan(&existing, &n)
+	switch {
+	case err != nil:
+		return "", "", fmt.Errorf("submission: idempotency and tracking number: %w", err)
+	case existing.Valid:
+		return existing.String, "", nil
+	case !n.Valid:
+		return "", "", errors.New("submission: no tracking number claimed")
+	}
+	return "", trackingNumber(in.TenantCode, year, n.Int64), nil
 }
 
 var berlin = func() *time.Location {
