@@ -164,7 +164,7 @@ func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row 
 // writes (Defer) are sent first, so the library's statements follow them;
 // an error there aborts the transaction and InTx reports it.
 func TxFromContext(ctx context.Context) (*sql.Tx, bool) {
-	_ = flushBefore(ctx) // a failure is kept and fails the query
+	_ = flushBefore(ctx) // a failure is kept; InTx reports it
 	tx, ok := ctx.Value(txKey{}).(*sql.Tx)
 	return tx, ok
 }
