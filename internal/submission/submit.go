@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/serviceportal/serviceportal/internal/store"
@@ -92,26 +93,36 @@ func (s *Service) Submit(ctx context.Context, in Input) (Result, error) {
 		in.DraftID = in.Files.draftID
 	}
 	claimFirst := false
-	var number string
-	now := s.now()
+	var p prepared
+	var err error
 	if _, inTx := store.TxFromContext(ctx); s.db.Dialect() == store.Postgres && !inTx {
 		// See nextTrackingNumber: on PostgreSQL the number is claimed
-		// before the transaction, in the statement that looks the key up,
-		// and a repeat claims none (nor pays for sealing and the
-		// preparers' reads).
-		id, n, err := s.existingOrClaim(ctx, in, now)
-		if err != nil || id != "" {
-			return s.replayOrErr(ctx, in.TenantID, id, err)
+		// before the transaction, in the statement that looks the key up;
+		// a repeat claims none. The look-up runs beside the preparation
+		// (sealing, the preparers' reads), each a round trip to the
+		// server: a repeat then wastes the preparation, which writes
+		// nothing, and a new application waits for one round trip
+		// instead of three.
+		now := s.now()
+		claimed := make(chan claim, 1)
+		go func() {
+			var c claim
+			c.id, c.number, c.err = s.existingOrClaim(ctx, in, now)
+			claimed <- c
+		}()
+		p, err = s.prepare(ctx, in)
+		c := <-claimed
+		if c.err != nil || c.id != "" {
+			return s.replayOrErr(ctx, in.TenantID, c.id, c.err)
 		}
-		claimFirst, number = true, n
+		// The number's year is the submission's.
+		p.sub.TrackingNumber, p.sub.SubmittedAt = c.number, now
+		claimFirst = true
+	} else {
+		p, err = s.prepare(ctx, in)
 	}
-	p, err := s.prepare(ctx, in)
 	if err != nil {
 		return Result{}, err
-	}
-	if claimFirst {
-		// The number's year is the submission's.
-		p.sub.TrackingNumber, p.sub.SubmittedAt = number, now
 	}
 	var res Result
 	err = s.db.InTx(ctx, func(ctx context.Context) error {
@@ -196,16 +207,33 @@ func (s *Service) prepare(ctx context.Context, in Input) (prepared, error) {
 	if p.sealedToken, err = s.keys.Seal(ctx, in.TenantID, []byte(p.token), "status-token:"+p.sub.ID); err != nil {
 		return p, err
 	}
-	for _, prep := range s.preps {
-		w, err := prep(ctx, in)
-		if err != nil {
-			return p, err
+	p.writes, err = s.runPreparers(ctx, in)
+	return p, err
+}
+
+// runPreparers returns the preparers' writes in the preparers' order. On
+// PostgreSQL they run side by side: their reads are round trips to the
+// server, on SQLite they are in process and cheap.
+func (s *Service) runPreparers(ctx context.Context, in Input) ([]Prepared, error) {
+	ws := make([]Prepared, len(s.preps))
+	errs := make([]error, len(s.preps))
+	if s.db.Dialect() == store.Postgres && len(s.preps) > 1 {
+		var wg sync.WaitGroup
+		for i, prep := range s.preps {
+			wg.Go(func() { ws[i], errs[i] = prep(ctx, in) })
 		}
-		if w != nil {
-			p.writes = append(p.writes, w)
+		wg.Wait()
+	} else {
+		for i, prep := range s.preps {
+			if ws[i], errs[i] = prep(ctx, in); errs[i] != nil {
+				break
+			}
 		}
 	}
-	return p, nil
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(ws, func(w Prepared) bool { return w == nil }), nil
 }
 
 // moveDraftFiles hands a draft's files to its submission. It must find
@@ -309,6 +337,12 @@ func trackingNumber(code string, year int, n int64) string {
 		code = "SP"
 	}
 	return fmt.Sprintf("%s-%d-%06d", code, year, n)
+}
+
+// claim is what existingOrClaim found.
+type claim struct {
+	id, number string
+	err        error
 }
 
 const countUp = ` ON CONFLICT (tenant_id, year) DO UPDATE SET last = tracking_counters.last + 1 RETURNING last`
