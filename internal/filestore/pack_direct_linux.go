@@ -19,20 +19,16 @@ import (
 // errNoDirect means the file system refused a direct write.
 var errNoDirect = errors.New("filestore: direct write refused")
 
-// createPack creates a pack file, for direct appends if direct is true
-// and the file system takes them (tmpfs, for one, does not on older
-// kernels); the flag is set after creating, so a refusal leaves a file
-// to append to as well.
-func createPack(path string, direct bool) (*os.File, bool, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600) // #nosec G304 -- built from checked IDs
-	if err != nil || !direct {
-		return f, false, err
-	}
+// setDirect makes appends to the new pack f bypass the page cache and
+// reports whether the file system took it (tmpfs, for one, does not on
+// older kernels). The flag is set after creating, so a refusal leaves a
+// file to append to as well.
+func setDirect(f *os.File) bool {
 	flags, err := unix.FcntlInt(f.Fd(), unix.F_GETFL, 0)
 	if err == nil {
 		_, err = unix.FcntlInt(f.Fd(), unix.F_SETFL, flags|unix.O_DIRECT)
 	}
-	return f, err == nil, nil
+	return err == nil
 }
 
 // directBufSize is the size of the reused aligned buffers; every content
