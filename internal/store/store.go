@@ -95,7 +95,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 			return db, err
 		}
 		if db.filesDir, err = filepath.Abs(opts.FilesDir); err == nil {
-			err = checkWritable(opts.FilesDir)
+			err = checkWritable(db.filesDir)
 		}
 		if err != nil {
 			db.Close()

@@ -55,8 +55,9 @@ type NewAttachment struct {
 // the way. The chunks go to the chunk store (files in the database's
 // files folder, or rows of the database) one at a time, so a slow upload
 // never holds the database's writer; the file becomes visible only when
-// its hash is recorded at the end, after its content is durable. A file over
-// MaxSize is rejected with ErrTooLarge and removed, as is a broken upload.
+// its hash is recorded at the end, after its content is durable. A file
+// over MaxSize is rejected with ErrTooLarge and removed, as is a broken
+// upload.
 func (s *Service) PutAttachment(ctx context.Context, in NewAttachment, r io.Reader) (Attachment, error) {
 	return s.putAttachment(ctx, in, r, s.chunks(), false)
 }
@@ -165,9 +166,8 @@ func (s *Service) insertAttachment(ctx context.Context, a Attachment, in NewAtta
 // With a files folder the chunk is appended to a pack and synced first,
 // outside the writer, and the row names its range. Most uploads (scans,
 // photos of documents) are this size, and each durable commit costs a
-// disk flush.
-// The scanner's verdict comes first, so an infected file never exists,
-// not even for a moment.
+// disk flush. The scanner's verdict comes first, so an infected file never
+// exists, not even for a moment.
 func (s *Service) storeSmall(ctx context.Context, cs chunkStore, a *Attachment, in NewAttachment, data []byte, scan *scanning, stage bool) error {
 	if in.MaxSize > 0 && int64(len(data)) > in.MaxSize {
 		scan.abort(ErrTooLarge)

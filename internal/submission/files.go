@@ -11,17 +11,18 @@ import (
 // as the application, as the API's multipart submissions send them.
 //
 // With a files folder (SQLite's, or PostgreSQL's store.Options.FilesDir),
-// each file's content is stored at once, durably, outside the database, and Submit writes the files' rows in the submission's own
-// transaction: the application and its files commit together, in one
-// commit instead of one for a draft, one per file and one for the
-// submission. Should the portal stop in between, no row names the content
-// and the sweeper frees it.
+// each file's content is stored at once, durably, outside the database,
+// and Submit writes the files' rows in the submission's own transaction:
+// the application and its files commit together, in one commit instead
+// of one for a draft, one per file and one for the submission. Should the
+// portal stop in between, no row names the content and the sweeper frees
+// it.
 //
-// On PostgreSQL without a folder, content is rows of attachment_chunks, which need their
-// attachment's row first. There a file of one chunk (most uploads) waits
-// in memory, sealed, and Submit writes row and chunk in its transaction;
-// larger files, or files beyond maxHeld, go into a draft, as the pages'
-// uploads do, and Submit hands the draft over.
+// On PostgreSQL without a folder, content is rows of attachment_chunks,
+// which need their attachment's row first. There a file of one chunk
+// (most uploads) waits in memory, sealed, and Submit writes row and chunk
+// in its transaction; larger files, or files beyond maxHeld, go into a
+// draft, as the pages' uploads do, and Submit hands the draft over.
 //
 // Files belong to one request: Put is not safe for concurrent use.
 type Files struct {

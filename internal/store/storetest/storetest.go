@@ -42,15 +42,8 @@ func EachStorage(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 	}
 	t.Run("postgres-files", func(t *testing.T) {
 		t.Parallel()
-		fn(t, OpenPostgresWithFiles(t))
+		fn(t, open(t, store.Options{URL: Schema(t), FilesDir: t.TempDir()}))
 	})
-}
-
-// OpenPostgresWithFiles returns a migrated, empty PostgreSQL database that
-// keeps attachment content in a temporary folder.
-func OpenPostgresWithFiles(t testing.TB) *store.DB {
-	t.Helper()
-	return open(t, store.Options{URL: Schema(t), FilesDir: t.TempDir()})
 }
 
 // Dialects lists the databases this test run covers.
