@@ -92,8 +92,8 @@ func (p *portal) submitPages(ctx context.Context, file []byte) (int, error) {
 }
 
 // submitAPI does what an API client's multipart Hundeanmeldung does to
-// the database: the proof is stored as it streams in (beside SQLite
-// without a row), and the validated application is submitted with it in
+// the database: the proof is stored as it streams in (with a files
+// folder without a row), and the validated application is submitted with it in
 // one transaction that writes the file's row too. The JSON decoding of
 // the handler is left out; the form's validation is the same.
 func (p *portal) submitAPI(ctx context.Context, file []byte) (int, error) {
