@@ -59,6 +59,13 @@ func TestCrashLosesNoAcknowledgedSubmission(t *testing.T) {
 			for round := range kills {
 				p := start(t, env)
 				stop := make(chan struct{})
+				// The kill comes at a random moment after the round's first
+				// receipt: right after a start (and under the race detector
+				// on a busy machine) the first application can take longer
+				// than the whole window, and a round without receipts
+				// proves nothing.
+				first := make(chan struct{})
+				var once sync.Once
 				var wg sync.WaitGroup
 				for w := range 4 {
 					wg.Add(1)
@@ -75,11 +82,16 @@ func TestCrashLosesNoAcknowledgedSubmission(t *testing.T) {
 								mu.Lock()
 								confirmed = append(confirmed, a)
 								mu.Unlock()
+								once.Do(func() { close(first) })
 							}
 						}
 					}()
 				}
-				time.Sleep(time.Duration(150+rng.IntN(500)) * time.Millisecond)
+				select {
+				case <-first:
+				case <-time.After(20 * time.Second):
+				}
+				time.Sleep(time.Duration(rng.IntN(500)) * time.Millisecond)
 				p.cmd.Process.Signal(syscall.SIGKILL)
 				p.cmd.Wait()
 				close(stop)
