@@ -70,9 +70,9 @@ type Options struct {
 	InlineLimit int64
 	// HTTPClient sends webhooks; nil uses a client that follows no redirects.
 	HTTPClient *http.Client
-	// AttachmentURL, if set, gives receivers a link to fetch a file that is
-	// not inlined (the back-end API).
-	AttachmentURL func(tenantID, submissionID, attachmentID string) string
+	// FileLinkTTL is how long the file links in webhooks open their files
+	// (default DefaultFileLinkTTL); see SetBaseURL.
+	FileLinkTTL time.Duration
 
 	// Mail is the SMTP configuration for e-mail targets; keep mode (no
 	// host) keeps the mail in Outbox instead of sending it.
@@ -97,8 +97,12 @@ type Service struct {
 	adapters Registry
 	worker   *DeliverWorker
 
-	mu    sync.RWMutex
-	queue Enqueuer
+	// linkKey signs the file links in webhooks.
+	linkKey []byte
+
+	mu      sync.RWMutex
+	queue   Enqueuer
+	baseURL string // for file links; empty: none
 }
 
 // New returns the service with the built-in adapters registered: portal,
@@ -125,11 +129,18 @@ func New(db *store.DB, opts Options) (*Service, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Service{db: db, opts: opts, adapters: Registry{}, queue: opts.Queue}
+	if opts.FileLinkTTL <= 0 {
+		opts.FileLinkTTL = DefaultFileLinkTTL
+	}
+	linkKey, err := opts.Keys.MACKey(fileLinkPurpose)
+	if err != nil {
+		return nil, fmt.Errorf("delivery: file link key: %w", err)
+	}
+	s := &Service{db: db, opts: opts, adapters: Registry{}, queue: opts.Queue, linkKey: linkKey}
 	s.worker = &DeliverWorker{svc: s, next: map[int64]time.Time{}}
 	s.adapters.Add(Portal{})
 	s.adapters.Add(NewWebhook(WebhookOptions{Files: opts.Submissions, Describe: opts.Describe, Timeout: opts.WebhookTimeout,
-		InlineLimit: opts.InlineLimit, Client: opts.HTTPClient, AttachmentURL: opts.AttachmentURL, Now: opts.Now}))
+		InlineLimit: opts.InlineLimit, Client: opts.HTTPClient, AttachmentURL: s.fileURL, Now: opts.Now}))
 	if opts.RenderReceipt != nil {
 		e, err := NewEmail(EmailOptions{Mail: opts.Mail, Outbox: opts.Outbox, RenderReceipt: opts.RenderReceipt,
 			Files: opts.Submissions, Describe: opts.Describe, Now: opts.Now})

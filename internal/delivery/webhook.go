@@ -85,8 +85,9 @@ type WebhookOptions struct {
 	// Client sends the requests; the default follows no redirects, since
 	// a redirected application would leave the configured receiver.
 	Client *http.Client
-	// AttachmentURL, if set, links files that are not inlined.
-	AttachmentURL func(tenantID, submissionID, attachmentID string) string
+	// AttachmentURL, if set, gives each file a link to fetch it by, needed
+	// for files that are not inlined; "" leaves a file without one.
+	AttachmentURL func(d Delivery, attachmentID string) string
 	// Now is the clock for the timestamp header.
 	Now func() time.Time
 }
@@ -136,7 +137,7 @@ func (w *Webhook) Payload(ctx context.Context, d Delivery, sub submission.Submis
 	for _, a := range files {
 		wa := WebhookAttachment{ID: a.ID, Field: a.FieldPath, Filename: a.Filename, ContentType: a.ContentType, Size: a.Size, SHA512: a.SHA512}
 		if w.o.AttachmentURL != nil {
-			wa.URL = w.o.AttachmentURL(sub.TenantID, sub.ID, a.ID)
+			wa.URL = w.o.AttachmentURL(d, a.ID)
 		}
 		if inline {
 			if wa.Content, err = readFile(ctx, w.o.Files, a); err != nil {

@@ -129,7 +129,9 @@ func TestWebhookPayloadFiles(t *testing.T) {
 		}{{"inline", 0, true}, {"metadata only", 1000, false}}
 		for _, tt := range tests {
 			w := delivery.NewWebhook(delivery.WebhookOptions{Files: f.subs, Describe: describe, InlineLimit: tt.limit,
-				AttachmentURL: func(tenantID, subID, id string) string { return "https://portal.example/api/" + subID + "/files/" + id }})
+				AttachmentURL: func(d delivery.Delivery, id string) string {
+					return "https://portal.example/api/" + d.ID + "/files/" + id
+				}})
 			body, err := w.Payload(ctx, d, sub)
 			if err != nil {
 				t.Fatal(err)

@@ -9,7 +9,9 @@ import (
 	"context"
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hkdf"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -35,6 +37,9 @@ var ErrOpen = errors.New("keyring: ciphertext does not open")
 type Keyring struct {
 	db     *store.DB
 	master cipher.AEAD
+	// macRoot is derived from the master key; MACKey derives from it, so
+	// the master key itself is kept only inside its cipher.
+	macRoot []byte
 
 	mu   sync.Mutex
 	keys map[string]cipher.AEAD
@@ -49,7 +54,17 @@ func New(db *store.DB, master []byte) (*Keyring, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Keyring{db: db, master: aead, keys: map[string]cipher.AEAD{}}, nil
+	root, err := hkdf.Key(sha256.New, master, nil, "serviceportal keyring mac root", KeySize)
+	if err != nil {
+		return nil, err
+	}
+	return &Keyring{db: db, master: aead, macRoot: root, keys: map[string]cipher.AEAD{}}, nil
+}
+
+// MACKey derives a key for signing one kind of link or token, the same in
+// every instance that shares the master key and different per purpose.
+func (k *Keyring) MACKey(purpose string) ([]byte, error) {
+	return hkdf.Key(sha256.New, k.macRoot, nil, "serviceportal mac "+purpose, KeySize)
 }
 
 func newAEAD(key []byte) (cipher.AEAD, error) {

@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -178,30 +177,8 @@ func TestBackendSystemJourney(t *testing.T) {
 		}
 
 		// The citizen applies through the public API with a proof of competence.
-		data := dogApplication(t)
-		dog := data["G90100010"].([]any)[0].(map[string]any)
-		dog["F90100017"], dog["F90100018"] = true, "AZ 32/2025"
 		pdf := []byte("%PDF-1.4\nSachkundenachweis Bello\n%%EOF\n")
-		var buf bytes.Buffer
-		mw := multipart.NewWriter(&buf)
-		dw, _ := mw.CreateFormField("data")
-		json.NewEncoder(dw).Encode(map[string]any{"data": data})
-		fw, _ := mw.CreateFormFile("G90100010[0].F90100019", "sachkunde.pdf")
-		fw.Write(pdf)
-		mw.Close()
-		req, _ := http.NewRequest("POST", ts.URL+"/api/v1/tenants/dorsten/offerings/hundeanmeldung/submissions", &buf)
-		req.Header.Set("Content-Type", mw.FormDataContentType())
-		req.Header.Set("Idempotency-Key", "fachverfahren-1")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var created struct{ ID, TrackingNumber, StatusURL string }
-		json.NewDecoder(resp.Body).Decode(&created)
-		resp.Body.Close()
-		if resp.StatusCode != 201 || created.ID == "" {
-			t.Fatalf("application: %d %+v", resp.StatusCode, created)
-		}
+		created := postDogWithProof(t, ts.URL, "fachverfahren-1", pdf)
 
 		// The webhook announces it, signed, without the answers.
 		select {

@@ -85,6 +85,7 @@ func New(opts Options) (*Server, error) {
 		uc.BaseURL = strings.TrimRight(opts.BaseURL, "/")
 	}
 	uc.Backend.SetBaseURL(uc.BaseURL)
+	uc.Delivery.SetBaseURL(uc.BaseURL)
 	dir, cat, search := uc.Tenants, uc.Catalog, uc.Search
 	if opts.Mail == nil {
 		opts.Mail = outboxMailer{uc.Outbox}
@@ -109,7 +110,7 @@ func New(opts Options) (*Server, error) {
 	mux.Handle("GET /metrics", s.metrics.handler())
 	mux.Handle("GET "+static.Prefix, static.Handler())
 	mux.Handle("/api/", api.New(api.Deps{Tenants: dir, Catalog: cat, Search: search, Subs: uc.Submissions, Forms: uc.forms,
-		Identity: uc.Identity, Backend: uc.Backend, Inbound: uc.Inbound, BaseURL: s.baseURL, Log: opts.Logger}).Routes())
+		Identity: uc.Identity, Backend: uc.Backend, Deliveries: uc.Delivery, Inbound: uc.Inbound, BaseURL: s.baseURL, Log: opts.Logger}).Routes())
 	mux.Handle("/", s.tenantPages(pagesMux))
 
 	h := recordRoute(mux)

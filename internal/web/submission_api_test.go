@@ -205,3 +205,36 @@ func TestSubmissionAPIWithFiles(t *testing.T) {
 		t.Fatalf("%d drafts left behind by API calls", drafts)
 	}
 }
+
+// createdApplication is the API's answer to a new application.
+type createdApplication struct{ ID, TrackingNumber, StatusURL string }
+
+// postDogWithProof applies for a listed dog through the API, as
+// multipart with the proof of competence as a file, and expects 201.
+func postDogWithProof(t *testing.T, base, key string, pdf []byte) createdApplication {
+	t.Helper()
+	data := dogApplication(t)
+	dog := data["G90100010"].([]any)[0].(map[string]any)
+	dog["F90100017"], dog["F90100018"] = true, "AZ 32/2025"
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	dw, _ := mw.CreateFormField("data")
+	json.NewEncoder(dw).Encode(map[string]any{"data": data})
+	fw, _ := mw.CreateFormFile("G90100010[0].F90100019", "sachkunde.pdf")
+	fw.Write(pdf)
+	mw.Close()
+	req, _ := http.NewRequest("POST", base+"/api/v1/tenants/dorsten/offerings/hundeanmeldung/submissions", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Idempotency-Key", key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var created createdApplication
+	json.NewDecoder(resp.Body).Decode(&created)
+	if resp.StatusCode != 201 || created.ID == "" {
+		t.Fatalf("application: %d %+v", resp.StatusCode, created)
+	}
+	return created
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/serviceportal/serviceportal/internal/backend"
 	"github.com/serviceportal/serviceportal/internal/catalog"
+	"github.com/serviceportal/serviceportal/internal/delivery"
 	"github.com/serviceportal/serviceportal/internal/form"
 	"github.com/serviceportal/serviceportal/internal/identity"
 	"github.com/serviceportal/serviceportal/internal/inbound"
@@ -36,6 +37,9 @@ type Deps struct {
 	// Backend serves the back-end systems (/api/v1/backend/…); nil
 	// answers those routes with 404.
 	Backend *backend.Service
+	// Deliveries serves the file links in webhooks; nil answers them
+	// with 404.
+	Deliveries *delivery.Service
 	// Inbound takes FIT-Connect callbacks; until the operator enabled
 	// FIT-Connect they are answered with 404.
 	Inbound *inbound.Service
@@ -55,6 +59,7 @@ type Handler struct {
 	}
 	ident   *identity.Service
 	backend *backend.Service
+	deliv   *delivery.Service
 	inbound *inbound.Service
 	baseURL string
 	log     *slog.Logger
@@ -62,7 +67,7 @@ type Handler struct {
 
 // New returns the API handler.
 func New(d Deps) *Handler {
-	return &Handler{dir: d.Tenants, catalog: d.Catalog, search: d.Search, subs: d.Subs, forms: d.Forms, ident: d.Identity, backend: d.Backend, inbound: d.Inbound, baseURL: d.BaseURL, log: d.Log}
+	return &Handler{dir: d.Tenants, catalog: d.Catalog, search: d.Search, subs: d.Subs, forms: d.Forms, ident: d.Identity, backend: d.Backend, deliv: d.Deliveries, inbound: d.Inbound, baseURL: d.BaseURL, log: d.Log}
 }
 
 // Routes registers the API's routes below /api/v1/ on a new mux.
@@ -92,6 +97,7 @@ func (h *Handler) routes() *routeMux {
 	mux.HandleFunc("GET /api/v1/backend/submissions/{id}/attachments/{attachmentId}", h.backendAttachmentShow)
 	mux.HandleFunc("POST /api/v1/backend/submissions/{id}/events", h.backendEventCreate)
 	mux.HandleFunc("POST /api/v1/fitconnect/callback/{id}", h.fitConnectCallback)
+	mux.HandleFunc("GET /api/v1/deliveries/{id}/attachments/{attachmentId}", h.deliveryAttachmentShow)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, http.StatusNotFound, "Unbekannte API-Adresse", "Diese Adresse gibt es in der API nicht. Die Endpunkte sind unter /api/v1/ beschrieben.")
 	})

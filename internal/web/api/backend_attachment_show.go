@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"github.com/serviceportal/serviceportal/internal/store"
+	"github.com/serviceportal/serviceportal/internal/submission"
 )
 
 // backendAttachmentShow answers GET
@@ -27,16 +28,22 @@ func (h *Handler) backendAttachmentShow(w http.ResponseWriter, r *http.Request) 
 		h.internalError(w, r, err)
 		return
 	}
+	fileHeaders(w, a)
+	if err := h.backend.WriteAttachment(r.Context(), w, a); err != nil {
+		// The status line went out; the receiver sees a short body whose
+		// hash does not match.
+		h.log.ErrorContext(r.Context(), "backend attachment", "err", err, "attachment", a.ID)
+	}
+}
+
+// fileHeaders describe a file download: never sniffed, never cached, with
+// the SHA-512 the receiver checks the body against.
+func fileHeaders(w http.ResponseWriter, a submission.Attachment) {
 	w.Header().Set("Content-Type", a.ContentType)
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": a.Filename}))
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Cache-Control", "no-store")
 	if sum, err := hex.DecodeString(a.SHA512); err == nil {
 		w.Header().Set("Repr-Digest", "sha-512=:"+base64.StdEncoding.EncodeToString(sum)+":") // RFC 9530
-	}
-	if err := h.backend.WriteAttachment(r.Context(), w, a); err != nil {
-		// The status line went out; the receiver sees a short body whose
-		// hash does not match.
-		h.log.ErrorContext(r.Context(), "backend attachment", "err", err, "attachment", a.ID)
 	}
 }
