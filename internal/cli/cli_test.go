@@ -61,6 +61,7 @@ func TestCommandLine(t *testing.T) {
 		{"PostgreSQL without master key", map[string]string{"SERVICEPORTAL_DATABASE_URL": "postgres://postgres@127.0.0.1:1/sp", "SERVICEPORTAL_DEMO": "false"}, []string{"serve"}, ExitConfig, "", "SERVICEPORTAL_MASTER_KEY gesetzt"},
 		{"user add with a malformed master key", map[string]string{"SERVICEPORTAL_DATA": t.TempDir(), "SERVICEPORTAL_MASTER_KEY": "geheim"}, []string{"user", "add", "--name", "A", "--email", "a@example.org", "--role", "region_admin"}, ExitConfig, "", "SERVICEPORTAL_MASTER_KEY muss"},
 		{"backup needs a target", map[string]string{"SERVICEPORTAL_DATA": dataDir}, []string{"backup"}, ExitConfig, "", "erwartet 1 Argument"},
+		{"backup to a file name", map[string]string{"SERVICEPORTAL_DATA": dataDir}, []string{"backup", "sicherung.DB"}, ExitError, "", "Ordnernamen ohne .db an, z. B. sicherung"},
 		{"backup of PostgreSQL", map[string]string{"SERVICEPORTAL_DATABASE_URL": "postgres://postgres@127.0.0.1/sp"}, []string{"backup", "x.db"}, ExitError, "", "pg_dump"},
 		{"backup of PostgreSQL with a files folder", map[string]string{"SERVICEPORTAL_DATABASE_URL": "postgres://postgres@127.0.0.1/sp", "SERVICEPORTAL_FILES": "/srv/anhaenge"}, []string{"backup", "x.db"}, ExitError, "", "Ordner der Dateianhänge /srv/anhaenge"},
 		{"migrate", map[string]string{"SERVICEPORTAL_DATA": dataDir}, []string{"migrate"}, ExitOK, "Schemastand", ""},

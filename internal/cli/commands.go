@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/serviceportal/serviceportal/internal/app"
 	"github.com/serviceportal/serviceportal/internal/catalog"
@@ -107,6 +108,12 @@ func runBackup(ctx context.Context, cfg config.Config, args []string, env Env) e
 			msg += ", und kopieren Sie danach den Ordner der Dateianhänge " + cfg.FilesDir + " (z. B. mit rsync)"
 		}
 		return errors.New(msg + " (siehe README)")
+	}
+	if strings.EqualFold(filepath.Ext(args[0]), ".db") {
+		// Backups were once a single file; a script from then would get a
+		// folder with a file's name, which a restore by copying misreads.
+		return fmt.Errorf("eine Sicherung ist ein Ordner (Datenbank und Dateianhänge), keine einzelne Datei: geben Sie einen Ordnernamen ohne .db an, z. B. %s",
+			strings.TrimSuffix(args[0], filepath.Ext(args[0])))
 	}
 	db, _, err := app.OpenDatabase(ctx, cfg)
 	if err != nil {
