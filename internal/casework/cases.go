@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/serviceportal/serviceportal/internal/audit"
@@ -144,6 +145,35 @@ func (c *Cases) Get(ctx context.Context, tenantID, id string) (Case, error) {
 func (c *Cases) BySubmission(ctx context.Context, tenantID, submissionID string) (Case, error) {
 	cs, err := scanCase(c.db.QueryRow(ctx, `SELECT `+caseColumns+` FROM cases WHERE tenant_id = ? AND submission_id = ?`, tenantID, submissionID))
 	return cs, notFound(err)
+}
+
+// CaseIDs maps submissions of the tenant to their cases' IDs, in one
+// query for a page that lists many; submissions without a case (or of
+// another tenant) are left out.
+func (c *Cases) CaseIDs(ctx context.Context, tenantID string, submissionIDs []string) (map[string]string, error) {
+	out := make(map[string]string, len(submissionIDs))
+	if len(submissionIDs) == 0 {
+		return out, nil
+	}
+	args := make([]any, 0, len(submissionIDs)+1)
+	args = append(args, tenantID)
+	for _, id := range submissionIDs {
+		args = append(args, id)
+	}
+	rows, err := c.db.Query(ctx, `SELECT submission_id, id FROM cases WHERE tenant_id = ? AND submission_id IN (?`+
+		strings.Repeat(`, ?`, len(submissionIDs)-1)+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("casework: cases of submissions: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sub, id string
+		if err := rows.Scan(&sub, &id); err != nil {
+			return nil, fmt.Errorf("casework: cases of submissions: %w", err)
+		}
+		out[sub] = id
+	}
+	return out, rows.Err()
 }
 
 // RolesFor returns the actor's roles for the case; "system" acts as itself.

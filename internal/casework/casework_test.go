@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -239,4 +240,35 @@ func TestWorkflowValidation(t *testing.T) {
 	if _, err := casework.ParseWorkflow(strings.NewReader(bad)); err == nil || !strings.Contains(err.Error(), "unknown state") {
 		t.Errorf("bad workflow: %v", err)
 	}
+}
+
+// TestCaseIDs: one query maps a page's submissions to their cases; a
+// submission of another tenant or without a case is left out.
+func TestCaseIDs(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db)
+		ctx := context.Background()
+		a := f.submit(t, f.dorsten, f.dog, "ids-a")
+		b := f.submit(t, f.dorsten, f.dog, "ids-b")
+		g := f.submit(t, f.gladbeck, f.dog, "ids-g")
+		tests := []struct {
+			name string
+			subs []string
+			want map[string]string
+		}{
+			{"none", nil, map[string]string{}},
+			{"two of the tenant", []string{a.SubmissionID, b.SubmissionID}, map[string]string{a.SubmissionID: a.ID, b.SubmissionID: b.ID}},
+			{"another tenant's and an unknown one", []string{a.SubmissionID, g.SubmissionID, "unbekannt"}, map[string]string{a.SubmissionID: a.ID}},
+		}
+		for _, tt := range tests {
+			got, err := f.cases.CaseIDs(ctx, f.dorsten.ID, tt.subs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !maps.Equal(got, tt.want) {
+				t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+			}
+		}
+	})
 }

@@ -88,13 +88,24 @@ func (h *Handler) renderInbound(w http.ResponseWriter, r *http.Request, s staff,
 		h.serverError(w, r, err)
 		return
 	}
+	caseIDs := map[string]string{}
+	if canCases {
+		var subs []string
+		for _, e := range entries {
+			if e.LocalSubmissionID != "" {
+				subs = append(subs, e.LocalSubmissionID)
+			}
+		}
+		if caseIDs, err = h.cases.CaseIDs(ctx, s.info.Tenant.ID, subs); err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+	}
 	now := time.Now()
 	for _, e := range entries {
 		row := inboundRow{Entry: e, Overdue: e.Overdue(now)}
-		if e.LocalSubmissionID != "" && canCases {
-			if cs, err := h.cases.BySubmission(ctx, s.info.Tenant.ID, e.LocalSubmissionID); err == nil {
-				row.CaseURL = s.info.Base + "/verwaltung/vorgaenge/" + cs.ID
-			}
+		if id, ok := caseIDs[e.LocalSubmissionID]; ok {
+			row.CaseURL = s.info.Base + "/verwaltung/vorgaenge/" + id
 		}
 		v.Entries = append(v.Entries, row)
 	}
