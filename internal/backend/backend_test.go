@@ -172,6 +172,13 @@ func TestListIsScoped(t *testing.T) {
 		}
 		dogOnly, _ := f.client(t, []string{f.dog.Slug}, "")
 		all, _ := f.client(t, nil, "")
+		// On PostgreSQL the list stops below the oldest transaction still
+		// running, which may be another test's for a moment.
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+			if list, _, err := f.svc.List(ctx, all, submission.After{}, 0); err != nil || len(list) == 6 || time.Now().After(deadline) {
+				break
+			}
+		}
 
 		var seen []string
 		pos := submission.After{}
@@ -181,9 +188,10 @@ func TestListIsScoped(t *testing.T) {
 				t.Fatal(err)
 			}
 			if len(page) == 0 {
-				if next != pos {
-					t.Fatalf("empty page moved the cursor: %+v → %+v", pos, next)
+				if again, _, _ := f.svc.List(ctx, dogOnly, next, 2); len(again) != 0 {
+					t.Fatalf("the position after an empty page lists %d again", len(again))
 				}
+				pos = next
 				break
 			}
 			for _, s := range page {

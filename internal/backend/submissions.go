@@ -21,29 +21,17 @@ const (
 // citizen (characters).
 const MaxMessageLength = 2000
 
-// List returns the client's applications after pos, oldest first, and the
-// position to continue from: after the last one listed, or pos itself when
-// nothing new has come. Only the client's tenant and services are read.
-//
-// Submission times come from the clock inside the submit transaction. On
-// SQLite transactions commit in that order; on PostgreSQL two applications
-// submitted within the same moment may commit the other way round, so a
-// system that must not miss one also listens to the webhook or re-reads
-// with an overlap.
+// List returns the client's applications after pos, in the order they
+// committed, and the position to continue from. Only the client's tenant
+// and services are read. A system that keeps following the position
+// misses no application, even one that committed after a later-submitted
+// one (see submission.Since).
 func (s *Service) List(ctx context.Context, c Client, pos submission.After, limit int) ([]submission.Summary, submission.After, error) {
 	if limit <= 0 {
 		limit = DefaultPageSize
 	}
 	limit = min(limit, MaxPageSize)
-	list, err := s.opts.Submissions.Since(ctx, c.TenantID, c.scope(), pos, limit)
-	if err != nil {
-		return nil, pos, err
-	}
-	if len(list) > 0 {
-		last := list[len(list)-1]
-		pos = submission.After{SubmittedAt: last.SubmittedAt, ID: last.ID}
-	}
-	return list, pos, nil
+	return s.opts.Submissions.Since(ctx, c.TenantID, c.scope(), pos, limit)
 }
 
 // Submission returns one application with its answers and files, if it is

@@ -17,7 +17,9 @@ import (
 var migrationFiles embed.FS
 
 // migration is one embedded schema step, named NNNN_owner.sql. Steps are
-// written in PostgreSQL's SQL and adapted for SQLite by ddl.
+// written in PostgreSQL's SQL and adapted for SQLite by ddl. A step that
+// differs between the databases is a pair, NNNN_owner.sqlite.sql and
+// NNNN_owner.postgres.sql, of one version: each database applies its own.
 type migration struct {
 	version int
 	name    string
@@ -28,7 +30,10 @@ type migration struct {
 // together migrate one after the other.
 const migrationLockID = 0x5e7c1ce
 
-func loadMigrations() ([]migration, error) {
+// dialectSuffixes name the steps that only one database applies.
+var dialectSuffixes = map[Dialect]string{SQLite: ".sqlite.sql", Postgres: ".postgres.sql"}
+
+func loadMigrations(d Dialect) ([]migration, error) {
 	entries, err := fs.ReadDir(migrationFiles, "migrations")
 	if err != nil {
 		return nil, err
@@ -36,12 +41,22 @@ func loadMigrations() ([]migration, error) {
 	var ms []migration
 	for _, e := range entries {
 		name := e.Name()
+		skip := false
+		for other, suffix := range dialectSuffixes {
+			if strings.HasSuffix(name, suffix) {
+				skip = other != d
+				name = strings.TrimSuffix(name, suffix) + ".sql"
+			}
+		}
+		if skip {
+			continue
+		}
 		num, _, ok := strings.Cut(name, "_")
 		v, err := strconv.Atoi(num)
 		if !ok || err != nil || v <= 0 {
 			return nil, fmt.Errorf("store: migration %s: name must start with a number and _", name)
 		}
-		body, err := migrationFiles.ReadFile(path.Join("migrations", name))
+		body, err := migrationFiles.ReadFile(path.Join("migrations", e.Name()))
 		if err != nil {
 			return nil, err
 		}
@@ -58,7 +73,7 @@ func loadMigrations() ([]migration, error) {
 
 // LatestVersion is the schema version this build expects.
 func LatestVersion() int {
-	ms, err := loadMigrations()
+	ms, err := loadMigrations(SQLite)
 	if err != nil || len(ms) == 0 {
 		return 0
 	}
@@ -69,7 +84,7 @@ func LatestVersion() int {
 // returns how many it applied. A database newer than this build is refused,
 // because running old code on a newer schema can corrupt data.
 func (db *DB) Migrate(ctx context.Context) (int, error) {
-	ms, err := loadMigrations()
+	ms, err := loadMigrations(db.dialect)
 	if err != nil {
 		return 0, err
 	}

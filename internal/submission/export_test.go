@@ -6,6 +6,7 @@ import (
 	"crypto/sha512"
 	"encoding/hex"
 	"io"
+	"time"
 
 	"github.com/serviceportal/serviceportal/internal/filestore"
 	"github.com/serviceportal/serviceportal/internal/store"
@@ -61,3 +62,7 @@ const (
 
 // PackLoc is where a staged file's content lies in a pack, if it does.
 func PackLoc(a Attachment) filestore.Loc { return a.loc }
+
+// SetClock replaces the service's clock, so that a test can submit with
+// a time earlier than an application already committed.
+func (s *Service) SetClock(now func() time.Time) { s.now = now }

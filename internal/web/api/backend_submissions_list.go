@@ -24,14 +24,15 @@ type backendSubmissionItem struct {
 // backendSubmissionList is a page of applications.
 type backendSubmissionList struct {
 	Submissions []backendSubmissionItem `json:"submissions"`
-	// Next continues after the last application listed (or stays where
-	// the request was when nothing new came): pass it as since.
+	// Next continues after the last application listed, or after
+	// everything committed so far when the page is not full: pass it as
+	// since.
 	Next    string `json:"next"`
 	HasMore bool   `json:"hasMore"`
 }
 
 // backendSubmissionsList answers GET /api/v1/backend/submissions: the
-// client's applications, oldest first, from since (an RFC 3339 time or the
+// client's applications in the order they committed, from since (an RFC 3339 time or the
 // cursor of the previous page) on.
 func (h *Handler) backendSubmissionsList(w http.ResponseWriter, r *http.Request) {
 	c, ok := h.backendClient(w, r)
@@ -74,13 +75,18 @@ func (h *Handler) backendSubmissionsList(w http.ResponseWriter, r *http.Request)
 	writeJSON(w, http.StatusOK, out)
 }
 
-// The cursor is opaque to clients: Base64 of the last application's time
-// and ID, the two keys of the list's order.
+// The cursor is opaque to clients: Base64 of "s", the position in commit
+// order and, within one transaction, the last application's ID (see
+// submission.After). Cursors of earlier releases, the last application's
+// time and ID, are still read.
 func encodeCursor(pos submission.After) string {
-	if pos.SubmittedAt.IsZero() {
-		return ""
+	switch {
+	case pos.Seq > 0:
+		return base64.RawURLEncoding.EncodeToString([]byte("s" + strconv.FormatInt(pos.Seq, 10) + " " + pos.ID))
+	case !pos.SubmittedAt.IsZero():
+		return base64.RawURLEncoding.EncodeToString([]byte(pos.SubmittedAt.UTC().Format(time.RFC3339Nano) + " " + pos.ID))
 	}
-	return base64.RawURLEncoding.EncodeToString([]byte(pos.SubmittedAt.UTC().Format(time.RFC3339Nano) + " " + pos.ID))
+	return ""
 }
 
 // parseSince reads since: empty (from the beginning), an RFC 3339 time
@@ -95,6 +101,14 @@ func parseSince(s string) (submission.After, bool) {
 	raw, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
 		return submission.After{}, false
+	}
+	if rest, ok := strings.CutPrefix(string(raw), "s"); ok {
+		seq, id, _ := strings.Cut(rest, " ")
+		n, err := strconv.ParseInt(seq, 10, 64)
+		if err != nil || n <= 0 {
+			return submission.After{}, false
+		}
+		return submission.After{Seq: n, ID: id}, true
 	}
 	at, id, ok := strings.Cut(string(raw), " ")
 	t, err := time.Parse(time.RFC3339Nano, at)
