@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/serviceportal/serviceportal/internal/store"
 	"github.com/serviceportal/serviceportal/internal/tenant"
 )
 
@@ -51,6 +52,20 @@ func (rv *resolver) current(ctx context.Context) (*snapshot, error) {
 	}
 	rv.snap, rv.loaded = s, time.Now()
 	return s, nil
+}
+
+// bySlug is the tenant with slug from the snapshot, or store.ErrNotFound:
+// the API names tenants in its paths, and reads them as often as pages do.
+func (rv *resolver) bySlug(ctx context.Context, slug string) (tenant.Tenant, error) {
+	s, err := rv.current(ctx)
+	if err != nil {
+		return tenant.Tenant{}, err
+	}
+	t, ok := s.bySlug[slug]
+	if !ok {
+		return t, store.ErrNotFound
+	}
+	return t, nil
 }
 
 // resolution is where a request goes.

@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/serviceportal/serviceportal/internal/catalog"
 	"github.com/serviceportal/serviceportal/internal/identity/oidc"
 	"github.com/serviceportal/serviceportal/internal/store"
 	"github.com/serviceportal/serviceportal/internal/web/api"
@@ -52,11 +53,14 @@ type Options struct {
 
 // Server is the portal's HTTP handler.
 type Server struct {
-	db        *store.DB
-	baseURL   string
-	log       *slog.Logger
-	pages     *page.Renderer
-	resolver  *resolver
+	db       *store.DB
+	baseURL  string
+	log      *slog.Logger
+	pages    *page.Renderer
+	resolver *resolver
+	// services caches the API's service look-ups by slug, as the tenants'
+	// snapshot does for tenants.
+	services  refCache[catalog.Service]
 	metrics   *metrics
 	draining  atomic.Bool
 	handler   http.Handler
@@ -110,7 +114,11 @@ func New(opts Options) (*Server, error) {
 	mux.Handle("GET /metrics", s.metrics.handler())
 	mux.Handle("GET "+static.Prefix, static.Handler())
 	mux.Handle("/api/", api.New(api.Deps{Tenants: dir, Catalog: cat, Search: search, Subs: uc.Submissions, Forms: uc.forms,
-		Identity: uc.Identity, Backend: uc.Backend, Deliveries: uc.Delivery, Inbound: uc.Inbound, BaseURL: s.baseURL, Log: opts.Logger}).Routes())
+		Identity: uc.Identity, Backend: uc.Backend, Deliveries: uc.Delivery, Inbound: uc.Inbound, BaseURL: s.baseURL, Log: opts.Logger,
+		TenantBySlug: s.resolver.bySlug,
+		ServiceBySlug: func(ctx context.Context, slug string) (catalog.Service, error) {
+			return s.services.get(ctx, slug, cat.BySlug)
+		}}).Routes())
 	mux.Handle("/", s.tenantPages(pagesMux))
 
 	h := recordRoute(mux)

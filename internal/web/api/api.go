@@ -46,6 +46,11 @@ type Deps struct {
 	// BaseURL makes portal links absolute.
 	BaseURL string
 	Log     *slog.Logger
+	// TenantBySlug and ServiceBySlug, if set, look tenants and services up
+	// in a short-lived cache (the web layer's); nil reads Tenants and
+	// Catalog each time.
+	TenantBySlug  func(ctx context.Context, slug string) (tenant.Tenant, error)
+	ServiceBySlug func(ctx context.Context, slug string) (catalog.Service, error)
 }
 
 // Handler serves /api/v1.
@@ -63,11 +68,21 @@ type Handler struct {
 	inbound *inbound.Service
 	baseURL string
 	log     *slog.Logger
+	tenant  func(ctx context.Context, slug string) (tenant.Tenant, error)
+	service func(ctx context.Context, slug string) (catalog.Service, error)
 }
 
 // New returns the API handler.
 func New(d Deps) *Handler {
-	return &Handler{dir: d.Tenants, catalog: d.Catalog, search: d.Search, subs: d.Subs, forms: d.Forms, ident: d.Identity, backend: d.Backend, deliv: d.Deliveries, inbound: d.Inbound, baseURL: d.BaseURL, log: d.Log}
+	h := &Handler{dir: d.Tenants, catalog: d.Catalog, search: d.Search, subs: d.Subs, forms: d.Forms, ident: d.Identity, backend: d.Backend,
+		deliv: d.Deliveries, inbound: d.Inbound, baseURL: d.BaseURL, log: d.Log, tenant: d.TenantBySlug, service: d.ServiceBySlug}
+	if h.tenant == nil {
+		h.tenant = d.Tenants.BySlug
+	}
+	if h.service == nil {
+		h.service = d.Catalog.BySlug
+	}
+	return h
 }
 
 // Routes registers the API's routes below /api/v1/ on a new mux.
@@ -148,7 +163,7 @@ func writeProblem(w http.ResponseWriter, r *http.Request, status int, title, det
 // pathTenant finds the tenant named by the URL's {slug}; it answers 404
 // for an unknown one and 500 when the database fails.
 func (h *Handler) pathTenant(w http.ResponseWriter, r *http.Request) (tenant.Tenant, bool) {
-	t, err := h.dir.BySlug(r.Context(), r.PathValue("slug"))
+	t, err := h.tenant(r.Context(), r.PathValue("slug"))
 	if errors.Is(err, store.ErrNotFound) {
 		writeProblem(w, r, http.StatusNotFound, "Gebietskörperschaft nicht gefunden", "GET /api/v1/tenants listet alle.")
 		return t, false

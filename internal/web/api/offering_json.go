@@ -24,7 +24,7 @@ type offeringJSON struct {
 }
 
 func (h *Handler) toOfferingJSON(ctx context.Context, o catalog.Offering) offeringJSON {
-	svc, _ := h.catalog.BySlug(ctx, o.ServiceID)
+	svc, _ := h.service(ctx, o.ServiceID)
 	return offeringJSON{ID: o.ID, Service: svc.Slug, TemplateID: o.TemplateID, Version: o.Version, Office: o.Office,
 		FeeCents: o.FeeCents, Phone: o.Phone, Email: o.Email, OpeningHours: o.OpeningHours, ExtraText: o.ExtraText,
 		AdoptedAt: o.AdoptedAt.Format(time.RFC3339)}

@@ -18,7 +18,7 @@ func (h *Handler) searchList(w http.ResponseWriter, r *http.Request) {
 	}
 	tenantID, tenantSlug := "", r.URL.Query().Get("tenant")
 	if tenantSlug != "" {
-		t, err := h.dir.BySlug(r.Context(), tenantSlug)
+		t, err := h.tenant(r.Context(), tenantSlug)
 		if errors.Is(err, store.ErrNotFound) {
 			writeProblem(w, r, http.StatusBadRequest, "Unbekannte Gebietskörperschaft", "tenant muss ein Kürzel aus GET /api/v1/tenants sein.")
 			return

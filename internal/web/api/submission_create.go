@@ -115,12 +115,12 @@ func (h *Handler) writeCreated(w http.ResponseWriter, t tenant.Tenant, out submi
 // offering finds tenant, service and current form of the URL; the tenant
 // must handle the service itself.
 func (h *Handler) offering(w http.ResponseWriter, r *http.Request) (tenant.Tenant, catalog.Service, *form.Form, bool) {
-	t, err := h.dir.BySlug(r.Context(), r.PathValue("slug"))
+	t, err := h.tenant(r.Context(), r.PathValue("slug"))
 	if err != nil {
 		writeProblem(w, r, http.StatusNotFound, "Gebietskörperschaft nicht gefunden", "GET /api/v1/tenants listet alle.")
 		return t, catalog.Service{}, nil, false
 	}
-	svc, err := h.catalog.BySlug(r.Context(), r.PathValue("id"))
+	svc, err := h.service(r.Context(), r.PathValue("id"))
 	if errors.Is(err, store.ErrNotFound) || svc.OnlineForm == "" {
 		writeProblem(w, r, http.StatusNotFound, "Angebot nicht gefunden", "Diese Leistung hat hier keinen Online-Antrag. GET /api/v1/tenants/"+t.Slug+"/services listet die Leistungen.")
 		return t, svc, nil, false
@@ -145,7 +145,7 @@ func (h *Handler) offering(w http.ResponseWriter, r *http.Request) (tenant.Tenan
 // the state and timeline of an application, for whoever holds its status
 // secret.
 func (h *Handler) submissionStatus(w http.ResponseWriter, r *http.Request) {
-	t, err := h.dir.BySlug(r.Context(), r.PathValue("slug"))
+	t, err := h.tenant(r.Context(), r.PathValue("slug"))
 	if err != nil {
 		writeProblem(w, r, http.StatusNotFound, "Gebietskörperschaft nicht gefunden", "")
 		return

@@ -25,7 +25,7 @@ func (h *Handler) templatesList(w http.ResponseWriter, r *http.Request) {
 	}
 	out := []templateJSON{}
 	for _, t := range ts {
-		svc, _ := h.catalog.BySlug(r.Context(), t.ServiceID)
+		svc, _ := h.service(r.Context(), t.ServiceID)
 		a := t.Adopters
 		if a == nil {
 			a = []string{}

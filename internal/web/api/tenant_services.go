@@ -10,7 +10,7 @@ import (
 // tenantServices answers GET /api/v1/tenants/{slug}/services: what that
 // portal offers, each with the authority that handles it.
 func (h *Handler) tenantServices(w http.ResponseWriter, r *http.Request) {
-	t, err := h.dir.BySlug(r.Context(), r.PathValue("slug"))
+	t, err := h.tenant(r.Context(), r.PathValue("slug"))
 	if errors.Is(err, store.ErrNotFound) {
 		writeProblem(w, r, http.StatusNotFound, "Gebietskörperschaft nicht gefunden", "Es gibt keine Gebietskörperschaft mit diesem Kürzel.")
 		return
@@ -43,7 +43,7 @@ func (h *Handler) tenantServices(w http.ResponseWriter, r *http.Request) {
 
 // serviceShow answers GET /api/v1/services/{id} (id or slug).
 func (h *Handler) serviceShow(w http.ResponseWriter, r *http.Request) {
-	s, err := h.catalog.BySlug(r.Context(), r.PathValue("id"))
+	s, err := h.service(r.Context(), r.PathValue("id"))
 	if errors.Is(err, store.ErrNotFound) {
 		writeProblem(w, r, http.StatusNotFound, "Leistung nicht gefunden", "Es gibt keine Leistung mit dieser Kennung.")
 		return

@@ -9,7 +9,7 @@ import (
 
 // tenantShow answers GET /api/v1/tenants/{slug}.
 func (h *Handler) tenantShow(w http.ResponseWriter, r *http.Request) {
-	t, err := h.dir.BySlug(r.Context(), r.PathValue("slug"))
+	t, err := h.tenant(r.Context(), r.PathValue("slug"))
 	if errors.Is(err, store.ErrNotFound) {
 		writeProblem(w, r, http.StatusNotFound, "Gebietskörperschaft nicht gefunden", "Es gibt keine Gebietskörperschaft mit diesem Kürzel. GET /api/v1/tenants listet alle.")
 		return
