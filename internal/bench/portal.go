@@ -35,6 +35,8 @@ type portal struct {
 	form    *form.Form
 	// stopSealer ends the audit sealer that init starts.
 	stopSealer context.CancelFunc
+	// http submits through the API over HTTP (submitHTTP).
+	http httpSubmitter
 }
 
 // startPortal migrates and seeds the database, wires the use cases and,

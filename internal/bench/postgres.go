@@ -102,7 +102,7 @@ func runPostgresWrites(ctx context.Context, r *Report, c Config, scratch *pgScra
 	if err != nil {
 		return err
 	}
-	pf, err := startPortal(ctx, store.Options{URL: folder.URL(), FilesDir: filepath.Join(dir, "pg-files")}, false)
+	pf, err := startPortal(ctx, store.Options{URL: folder.URL(), FilesDir: filepath.Join(dir, "pg-files")}, true)
 	if err != nil {
 		return errors.Join(fmt.Errorf("bench: portal on PostgreSQL with a files folder: %w", err), folder.Close())
 	}

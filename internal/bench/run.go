@@ -94,7 +94,7 @@ func Run(ctx context.Context, c Config, progress io.Writer) (rep *Report, err er
 			return rep, err
 		}
 		defer func() { err = errors.Join(err, scratch.Close()) }()
-		if pg, err = startPortal(ctx, store.Options{URL: scratch.URL()}, false); err != nil {
+		if pg, err = startPortal(ctx, store.Options{URL: scratch.URL()}, true); err != nil {
 			return rep, fmt.Errorf("bench: portal on PostgreSQL: %w", err)
 		}
 		defer pg.Close()

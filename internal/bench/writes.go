@@ -46,15 +46,21 @@ func runWrites(ctx context.Context, r *Report, c Config, dir string, p *portal) 
 // A flow is one way an application reaches the database.
 type flow struct {
 	pages  bool // the pages' way: draft, upload, submit; else the API's
+	http   bool // the API's way over HTTP, not by calling the use cases
 	submit func(p *portal, ctx context.Context, file []byte) (int, error)
 }
 
 // flows are measured in this order, each on both databases.
-var flows = []flow{{pages: true, submit: (*portal).submitPages}, {submit: (*portal).submitAPI}}
+var flows = []flow{{pages: true, submit: (*portal).submitPages}, {submit: (*portal).submitAPI},
+	{http: true, submit: (*portal).submitHTTP}}
 
 // subsName names the submissions line of a database and flow.
 func subsName(db string, c Config, fl flow) string {
 	switch {
+	case fl.http && c.AttachmentSize == 0:
+		return "durable submissions, " + db + " (HTTP: JSON in a multipart POST to the API)"
+	case fl.http:
+		return "durable submissions, " + db + " (HTTP: JSON and file in a multipart POST to the API)"
 	case !fl.pages && c.AttachmentSize == 0:
 		return "durable submissions, " + db + " (API: application in one transaction)"
 	case !fl.pages:
