@@ -148,7 +148,11 @@ func TestRunTiny(t *testing.T) {
 			t.Errorf("no %q lines in the report", s)
 		}
 	}
-	for _, name := range []string{servicePageName, subsName("SQLite", c, flows[0]), subsName("SQLite", c, flows[1]), loginsName} {
+	names := []string{servicePageName, loginsName}
+	for _, fl := range flows {
+		names = append(names, subsName("SQLite", c, fl))
+	}
+	for _, name := range names {
 		if r := rep.find(name); r == nil || len(r.Ratios) == 0 {
 			t.Errorf("%s: no ratio to its ceiling", name)
 		}
