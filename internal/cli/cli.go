@@ -51,6 +51,7 @@ func commands() []command {
 		{"import", "importiert Kataloge und Formulare: import leika ORDNER lädt die LeiKa-/OZG-CSV-Dateien (wiederholbar); import fim DATEI liest ein XDatenfelder-Stammdatenschema (2.0/3.0) und gibt das Formular als JSON aus, mit MANDANT LEISTUNG wird es als neue Fassung der Vorlage dieses Mandanten veröffentlicht",
 			"serviceportal import leika ORDNER | serviceportal import fim DATEI [MANDANT LEISTUNG]", runImport, 2, 2},
 		{"backup", "schreibt eine konsistente Kopie der SQLite-Datenbank und ihrer Dateien in einen neuen Ordner, während das Portal läuft", "serviceportal backup [Optionen] ZIELORDNER", runBackup, 1, 0},
+		{"move-files", "verschiebt Dateianhänge, die noch in der Datenbank liegen, in den Ordner für Dateianhänge (nach SERVICEPORTAL_FILES mit PostgreSQL; im laufenden Betrieb, wiederholbar)", "serviceportal move-files [Optionen]", runMoveFiles, 0, 0},
 		{"version", "zeigt die Version", "serviceportal version", nil, 0, 0},
 	}
 }

@@ -65,6 +65,8 @@ func TestCommandLine(t *testing.T) {
 		{"backup of PostgreSQL", map[string]string{"SERVICEPORTAL_DATABASE_URL": "postgres://postgres@127.0.0.1/sp"}, []string{"backup", "x.db"}, ExitError, "", "pg_dump"},
 		{"backup of PostgreSQL with a files folder", map[string]string{"SERVICEPORTAL_DATABASE_URL": "postgres://postgres@127.0.0.1/sp", "SERVICEPORTAL_FILES": "/srv/anhaenge"}, []string{"backup", "x.db"}, ExitError, "", "Ordner der Dateianhänge /srv/anhaenge"},
 		{"migrate", map[string]string{"SERVICEPORTAL_DATA": dataDir}, []string{"migrate"}, ExitOK, "Schemastand", ""},
+		{"move-files on PostgreSQL without a folder", map[string]string{"SERVICEPORTAL_DATABASE_URL": "postgres://postgres@127.0.0.1:1/sp"}, []string{"move-files"}, ExitError, "", "setzen Sie SERVICEPORTAL_FILES"},
+		{"move-files on SQLite with nothing to move", map[string]string{"SERVICEPORTAL_DATA": dataDir}, []string{"move-files"}, ExitOK, "Verschoben: 0 Dateianhänge", ""},
 	}
 	for _, tt := range tests {
 		code, out, errOut := run(t, tt.env, tt.args...)
