@@ -26,8 +26,12 @@ func runMoveFiles(ctx context.Context, cfg config.Config, _ []string, env Env) e
 	if err != nil {
 		return fmt.Errorf("nach %d Dateien abgebrochen (ein neuer Aufruf macht weiter): %w", moved.Files, err)
 	}
-	fmt.Fprintf(env.Stdout, "Verschoben: %d Dateianhänge (%.1f MB) aus der Datenbank in den Ordner %s.\n",
-		moved.Files, float64(moved.Bytes)/(1<<20), db.FilesDir())
+	noun := "Dateianhänge"
+	if moved.Files == 1 {
+		noun = "Dateianhang"
+	}
+	fmt.Fprintf(env.Stdout, "Verschoben: %d %s (%.1f MB) aus der Datenbank in den Ordner %s.\n",
+		moved.Files, noun, float64(moved.Bytes)/(1<<20), db.FilesDir())
 	if cfg.UsesPostgres() && moved.Files > 0 {
 		fmt.Fprintln(env.Stdout, "PostgreSQL verwendet den frei gewordenen Platz wieder; an das Dateisystem gibt ihn erst VACUUM FULL attachment_chunks zurück (sperrt die Tabelle).")
 	}
