@@ -228,21 +228,12 @@ func (s *Service) clients(ctx context.Context, where string, args ...any) ([]Cli
 }
 
 func (s *Service) clientServices(ctx context.Context, tenantID, clientID string) ([]string, error) {
-	rows, err := s.db.Query(ctx, `SELECT service_id FROM backend_client_services WHERE tenant_id = ? AND client_id = ? ORDER BY service_id`,
+	ids, err := s.db.Strings(ctx, `SELECT service_id FROM backend_client_services WHERE tenant_id = ? AND client_id = ? ORDER BY service_id`,
 		tenantID, clientID)
 	if err != nil {
 		return nil, fmt.Errorf("backend: client services: %w", err)
 	}
-	defer rows.Close()
-	ids := []string{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return ids, nil
 }
 
 // client returns one client of a tenant, revoked or not.

@@ -177,20 +177,11 @@ func (a *Authorizer) operatorLookup(ctx context.Context, tenantID string) func()
 }
 
 func (a *Authorizer) tenantsOfOperator(ctx context.Context, operatorID string) ([]string, error) {
-	rows, err := a.db.Query(ctx, `SELECT id FROM tenants WHERE operator_id = ?`, operatorID)
+	ids, err := a.db.Strings(ctx, `SELECT id FROM tenants WHERE operator_id = ?`, operatorID)
 	if err != nil {
 		return nil, fmt.Errorf("identity: operator tenants: %w", err)
 	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("identity: operator tenants: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return ids, nil
 }
 
 // mayGrant reports whether p may give or take away grant g: the tenant

@@ -45,20 +45,14 @@ func (s *Service) queryGrants(ctx context.Context, where string, args ...any) ([
 }
 
 func (s *Service) grantServices(ctx context.Context, grantID string) ([]string, error) {
-	rows, err := s.db.Query(ctx, `SELECT service_slug FROM role_grant_services WHERE grant_id = ? ORDER BY service_slug`, grantID)
+	out, err := s.db.Strings(ctx, `SELECT service_slug FROM role_grant_services WHERE grant_id = ? ORDER BY service_slug`, grantID)
 	if err != nil {
 		return nil, fmt.Errorf("identity: grant services: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var slug string
-		if err := rows.Scan(&slug); err != nil {
-			return nil, fmt.Errorf("identity: grant services: %w", err)
-		}
-		out = append(out, slug)
+	if len(out) == 0 {
+		return nil, nil // nil, as before, when the grant lists none
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // GrantRole gives an account a role, or replaces the service list of an

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -339,4 +340,32 @@ func TestFilesDirOptions(t *testing.T) {
 	if want := filepath.Join(dir, "anhaenge"); db.FilesDir() != want {
 		t.Errorf("FilesDir %q, want %q", db.FilesDir(), want)
 	}
+}
+
+// TestStrings: one text column in the query's order; no rows give an
+// empty list, not nil, so that JSON shows [] rather than null.
+func TestStrings(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		for _, slug := range []string{"b", "a", "c"} {
+			if _, err := db.Exec(ctx, `INSERT INTO operators (id, slug, name, short_name, created_at) VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP)`,
+				store.NewID(), slug, "Rechenzentrum "+slug, slug); err != nil {
+				t.Fatal(err)
+			}
+		}
+		tests := []struct {
+			query string
+			want  []string
+		}{
+			{`SELECT slug FROM operators WHERE slug IN ('a', 'b', 'c') ORDER BY slug DESC`, []string{"c", "b", "a"}},
+			{`SELECT slug FROM operators WHERE slug = 'gibt-es-nicht'`, []string{}},
+		}
+		for _, tt := range tests {
+			got, err := db.Strings(ctx, tt.query)
+			if err != nil || got == nil || !slices.Equal(got, tt.want) {
+				t.Errorf("%s: %#v, %v; want %#v", tt.query, got, err, tt.want)
+			}
+		}
+	})
 }

@@ -173,3 +173,22 @@ func TxFromContext(ctx context.Context) (*sql.Tx, bool) {
 // connection, or PostgreSQL's pool. Libraries that manage their own
 // transactions (the job queue) use it so that writes stay serialised.
 func (db *DB) WritePool() *sql.DB { return db.write }
+
+// Strings runs a reading query of one text column and returns its values
+// in order; none gives an empty, non-nil slice.
+func (db *DB) Strings(ctx context.Context, query string, args ...any) ([]string, error) {
+	rows, err := db.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}

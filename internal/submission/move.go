@@ -63,7 +63,7 @@ func MoveToFilesFolder(ctx context.Context, db *store.DB) (Moved, error) {
 }
 
 func tenantIDs(ctx context.Context, db *store.DB) ([]string, error) {
-	ids, err := queryIDs(ctx, db, `SELECT id FROM tenants ORDER BY id`)
+	ids, err := db.Strings(ctx, `SELECT id FROM tenants ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("submission: tenants: %w", err)
 	}
@@ -73,30 +73,12 @@ func tenantIDs(ctx context.Context, db *store.DB) ([]string, error) {
 // idsInTable lists the next hundred of the tenant's attachments whose
 // content is rows of attachment_chunks.
 func idsInTable(ctx context.Context, db *store.DB, tenantID, after string) ([]string, error) {
-	ids, err := queryIDs(ctx, db, `SELECT a.id FROM attachments a WHERE a.tenant_id = ? AND a.id > ? AND a.pack IS NULL
+	ids, err := db.Strings(ctx, `SELECT a.id FROM attachments a WHERE a.tenant_id = ? AND a.id > ? AND a.pack IS NULL
 		AND EXISTS (SELECT 1 FROM attachment_chunks c WHERE c.attachment_id = a.id) ORDER BY a.id LIMIT 100`, tenantID, after)
 	if err != nil {
 		return nil, fmt.Errorf("submission: attachments in the database: %w", err)
 	}
 	return ids, nil
-}
-
-// queryIDs returns the one text column of q's rows.
-func queryIDs(ctx context.Context, db *store.DB, q string, args ...any) ([]string, error) {
-	rows, err := db.Query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
 
 // moveOne copies an attachment's sealed chunks, as they are, into a file
